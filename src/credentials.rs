@@ -1,0 +1,172 @@
+//! The CONNECT fields of a device that holds its DeviceSecret (SPEC 1).
+
+use crate::sign::{sign, SignMethod};
+use crate::status::{aliyun_mqtt_status as S, Error};
+use crate::validate;
+use crate::writer::{emit, u64_decimal, Writer};
+
+/// The `securemode` parameter. The numbers are the C values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecureMode {
+    /// `securemode=2`: direct TLS.
+    Tls = 2,
+    /// `securemode=3`: direct TCP (refused for accounts created since Aug 2022).
+    Tcp = 3,
+}
+
+impl SecureMode {
+    /// The mode with this C value.
+    pub fn from_i32(value: i32) -> Option<Self> {
+        match value {
+            2 => Some(SecureMode::Tls),
+            3 => Some(SecureMode::Tcp),
+            _ => None,
+        }
+    }
+
+    /// The value of the `securemode` parameter.
+    pub fn name(self) -> &'static [u8] {
+        match self {
+            SecureMode::Tls => b"2",
+            SecureMode::Tcp => b"3",
+        }
+    }
+}
+
+/// A device and the options for its credentials. Strings are bytes without
+/// a NUL; every builder validates the whole device first.
+#[derive(Clone, Copy, Debug)]
+pub struct Device<'a> {
+    /// ProductKey.
+    pub product_key: &'a [u8],
+    /// DeviceName.
+    pub device_name: &'a [u8],
+    /// DeviceSecret (the HMAC key).
+    pub device_secret: &'a [u8],
+    /// Client id; `None` or empty means `productKey.deviceName`.
+    pub client_id: Option<&'a [u8]>,
+    /// Milliseconds since the epoch; `None` leaves the timestamp out.
+    pub timestamp_ms: Option<u64>,
+    /// How the password is signed.
+    pub sign_method: SignMethod,
+    /// TLS or plain TCP.
+    pub secure_mode: SecureMode,
+    /// Extra `k=v[,k=v...]` parameters put inside the bars, or `None`.
+    pub extra_params: Option<&'a [u8]>,
+    /// Upper-case hex digits in the password (lower case otherwise).
+    pub uppercase_hex: bool,
+}
+
+impl<'a> Device<'a> {
+    /// A device with the defaults: hmacsha256, TLS, no client id, no
+    /// timestamp, no extra parameters, lower-case hex.
+    pub fn new(product_key: &'a [u8], device_name: &'a [u8], device_secret: &'a [u8]) -> Self {
+        Device {
+            product_key,
+            device_name,
+            device_secret,
+            client_id: None,
+            timestamp_ms: None,
+            sign_method: SignMethod::HmacSha256,
+            secure_mode: SecureMode::Tls,
+            extra_params: None,
+            uppercase_hex: false,
+        }
+    }
+
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<(), S> {
+        validate::product_key(self.product_key)?;
+        validate::device_name(self.device_name)?;
+        validate::device_secret(self.device_secret)?;
+        if let Some(cid) = self.explicit_client_id() {
+            validate::client_id(cid)?;
+        }
+        if !self.sign_method.enabled() {
+            return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+        }
+        if let Some(extra) = self.extra_params.filter(|e| !e.is_empty()) {
+            validate::extra_params(extra)?;
+        }
+        Ok(())
+    }
+
+    fn explicit_client_id(&self) -> Option<&'a [u8]> {
+        self.client_id.filter(|c| !c.is_empty())
+    }
+
+    /// The client id as pieces to concatenate: the caller's, or
+    /// `productKey.deviceName`.
+    fn client_id_parts(&self) -> [&'a [u8]; 3] {
+        match self.explicit_client_id() {
+            Some(cid) => [cid, b"", b""],
+            None => [self.product_key, b".", self.device_name],
+        }
+    }
+}
+
+/// Writes the MQTT client identifier
+/// `cid|securemode=M,signmethod=S[,timestamp=T][,extra]|` and a NUL into
+/// `out`; returns its length without the NUL.
+pub fn client_id(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    dev.validate()?;
+    emit(out, |w| {
+        for part in dev.client_id_parts() {
+            w.push(part)?;
+        }
+        w.push(b"|securemode=")?;
+        w.push(dev.secure_mode.name())?;
+        w.push(b",signmethod=")?;
+        w.push(dev.sign_method.name())?;
+        if let Some(ts) = dev.timestamp_ms {
+            w.push(b",timestamp=")?;
+            w.push_u64(ts)?;
+        }
+        if let Some(extra) = dev.extra_params.filter(|e| !e.is_empty()) {
+            w.push(b",")?;
+            w.push(extra)?;
+        }
+        w.push(b"|")
+    })
+}
+
+/// Writes the MQTT user name `deviceName&productKey` and a NUL into `out`.
+pub fn username(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    dev.validate()?;
+    emit(out, |w| {
+        w.push(dev.device_name)?;
+        w.push(b"&")?;
+        w.push(dev.product_key)
+    })
+}
+
+/// Writes the MQTT password, the hex digest of the sorted content
+/// `clientId..deviceName..productKey..[timestamp..]`, and a NUL into `out`.
+pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    dev.validate()?;
+    let needed = dev.sign_method.digest_len() * 2;
+    let mut w = Writer::for_output(out, needed)?;
+    let [c0, c1, c2] = dev.client_id_parts();
+    let mut digits = [0u8; 20];
+    let ts: &[u8] = match dev.timestamp_ms {
+        Some(ts) => u64_decimal(ts, &mut digits),
+        None => b"",
+    };
+    // Parameters in alphabetical order of their names; the content is fed
+    // to the hash piece by piece and never assembled in memory.
+    let content: [&[u8]; 10] = [
+        b"clientId",
+        c0,
+        c1,
+        c2,
+        b"deviceName",
+        dev.device_name,
+        b"productKey",
+        dev.product_key,
+        if dev.timestamp_ms.is_some() { b"timestamp" } else { b"" },
+        ts,
+    ];
+    let digest = sign(dev.sign_method, dev.device_secret, &content)?;
+    w.push_hex(digest.as_bytes(), dev.uppercase_hex)?;
+    w.finish()
+}

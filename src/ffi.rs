@@ -1,0 +1,455 @@
+//! The C ABI. The only module with `extern "C"` and `unsafe`.
+//!
+//! Conventions (stated once, true of every function):
+//! - Inputs are NUL-terminated strings. The library reads at most the
+//!   field's maximum length + 1 bytes of each, so an unterminated or huge
+//!   input is an error, not a read past its end.
+//! - Outputs are `char *buf, size_t cap, size_t *out_len`. On success `buf`
+//!   holds the NUL-terminated output and `*out_len` its length without the
+//!   NUL. On `ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL`, `*out_len` is the length
+//!   needed; on any other error it is 0. On every error `buf` holds "" when
+//!   `cap > 0`; nothing is ever written at or past `buf[cap]`. `out_len` may
+//!   be NULL. `buf` may be NULL only when `cap` is 0 (a size query).
+//! - Output buffers must not overlap any input.
+//! - No function allocates, keeps state between calls or panics; all are
+//!   safe to call from any number of threads at once.
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+use core::ffi::c_char;
+
+use crate::credentials::{self, Device, SecureMode};
+use crate::endpoints;
+use crate::limits::*;
+use crate::sign::SignMethod;
+use crate::status::{aliyun_mqtt_status, Error};
+
+type S = aliyun_mqtt_status;
+
+/// Sign methods, the values of `aliyun_mqtt_device.sign_method` (SPEC 1).
+/// Zero is not a method, so a zero-filled device is rejected.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum aliyun_mqtt_sign_method {
+    /// `hmacmd5` (the server's default when `signmethod` is absent).
+    ALIYUN_MQTT_HMAC_MD5 = 1,
+    /// `hmacsha1`.
+    ALIYUN_MQTT_HMAC_SHA1 = 2,
+    /// `hmacsha256` (the library's default).
+    ALIYUN_MQTT_HMAC_SHA256 = 3,
+    /// `sha256`: SHA-256 over content + secret. Inferred from a platform built
+    /// on the same protocol; the vendor documents the name, not the formula.
+    ALIYUN_MQTT_SHA256 = 4,
+}
+
+/// Secure modes, the values of `aliyun_mqtt_device.secure_mode` (SPEC 1).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum aliyun_mqtt_secure_mode {
+    /// `securemode=2`: TLS (`mqtts://` or `wss://`).
+    ALIYUN_MQTT_SECURE_TLS = 2,
+    /// `securemode=3`: plain TCP (`mqtt://` or `ws://`).
+    ALIYUN_MQTT_SECURE_TCP = 3,
+}
+
+/// A device and the options for its credentials.
+///
+/// Start from `aliyun_mqtt_device_default()` and set the strings. The
+/// library only reads the strings during a call and keeps no pointer.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct aliyun_mqtt_device {
+    /// ProductKey, 1 to 20 ASCII letters and digits. Required.
+    pub product_key: *const c_char,
+    /// DeviceName, 4 to 32 of letters, digits, `-_@.:`. Required.
+    pub device_name: *const c_char,
+    /// DeviceSecret, 1 to 64 printable ASCII characters. Required.
+    pub device_secret: *const c_char,
+    /// Client id, at most 64 printable ASCII characters without `|,=`.
+    /// NULL or "" means `productKey.deviceName`.
+    pub client_id: *const c_char,
+    /// Milliseconds since the epoch; 0 leaves the timestamp out.
+    pub timestamp_ms: u64,
+    /// One of `aliyun_mqtt_sign_method`; anything else is rejected.
+    pub sign_method: u32,
+    /// One of `aliyun_mqtt_secure_mode`; anything else is rejected.
+    pub secure_mode: i32,
+    /// NULL, "" or `k=v[,k=v...]` put inside the bars after the library's
+    /// own parameters (for example `lan=C,_v=1.0`). At most 128 bytes.
+    pub extra_params: *const c_char,
+    /// Upper-case hex digits in the password (the server accepts both).
+    pub uppercase_hex: bool,
+}
+
+/// The three CONNECT fields, each NUL-terminated, sized so that any valid
+/// device fits.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct aliyun_mqtt_credentials {
+    /// MQTT client identifier `cid|securemode=...,signmethod=...|`.
+    pub client_id: [c_char; ALIYUN_MQTT_CLIENT_ID_SIZE],
+    /// MQTT user name `deviceName&productKey`.
+    pub username: [c_char; ALIYUN_MQTT_USERNAME_SIZE],
+    /// MQTT password, hex digest.
+    pub password: [c_char; ALIYUN_MQTT_PASSWORD_SIZE],
+}
+
+/// Reads a NUL-terminated string of at most `max` bytes.
+///
+/// Returns `Ok(None)` for NULL, `Err(err)` when no NUL is found within
+/// `max + 1` bytes.
+///
+/// # Safety
+/// `p` is NULL or points to a readable NUL-terminated string.
+unsafe fn c_str<'a>(p: *const c_char, max: usize, err: S) -> Result<Option<&'a [u8]>, S> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    let mut len = 0;
+    loop {
+        // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
+        // is still inside it (at worst its NUL); we stop at len == max + 1.
+        if unsafe { *p.add(len) } == 0 {
+            break;
+        }
+        if len == max {
+            return Err(err);
+        }
+        len += 1;
+    }
+    // SAFETY: the `len` bytes from p were just read and are part of the string.
+    Ok(Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) }))
+}
+
+/// Like [`c_str`] for a required string: NULL gives `ERR_NULL_ARGUMENT`.
+///
+/// # Safety
+/// As for [`c_str`].
+unsafe fn required_str<'a>(p: *const c_char, max: usize, err: S) -> Result<&'a [u8], S> {
+    // SAFETY: forwarded contract.
+    unsafe { c_str(p, max, err) }?.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)
+}
+
+/// Converts and checks a C device.
+///
+/// # Safety
+/// `dev` is NULL or points to a readable `aliyun_mqtt_device` whose string
+/// fields are NULL or NUL-terminated.
+unsafe fn device<'a>(dev: *const aliyun_mqtt_device) -> Result<Device<'a>, S> {
+    // SAFETY: `dev` is NULL or valid for reads by the caller's contract.
+    let dev = unsafe { dev.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
+    // Strings are read one past their limit so an over-long one is told
+    // apart; the validator then rejects it with the field's status.
+    // SAFETY (all four blocks): the fields are NULL or NUL-terminated strings
+    // by the caller's contract.
+    let product_key = unsafe {
+        required_str(
+            dev.product_key,
+            ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        )
+    }?;
+    let device_name = unsafe {
+        required_str(
+            dev.device_name,
+            ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        )
+    }?;
+    let device_secret = unsafe {
+        required_str(
+            dev.device_secret,
+            ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        )
+    }?;
+    let client_id = unsafe {
+        c_str(
+            dev.client_id,
+            ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+        )
+    }?;
+    let sign_method =
+        SignMethod::from_u32(dev.sign_method).ok_or(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)?;
+    let secure_mode =
+        SecureMode::from_i32(dev.secure_mode).ok_or(S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE)?;
+    // SAFETY: as above.
+    let extra_params = unsafe {
+        c_str(
+            dev.extra_params,
+            ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+        )
+    }?;
+    let device = Device {
+        product_key,
+        device_name,
+        device_secret,
+        client_id,
+        timestamp_ms: (dev.timestamp_ms != 0).then_some(dev.timestamp_ms),
+        sign_method,
+        secure_mode,
+        extra_params,
+        uppercase_hex: dev.uppercase_hex,
+    };
+    device.validate()?;
+    Ok(device)
+}
+
+/// Runs a builder against a caller buffer and applies the buffer rule.
+///
+/// # Safety
+/// `buf` is NULL or valid for writes of `cap` bytes; `out_len` is NULL or
+/// valid for a write; `build` reads only inputs that do not overlap `buf`.
+unsafe fn output(
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+    build: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
+) -> S {
+    let result = if buf.is_null() {
+        if cap == 0 {
+            build(&mut [])
+        } else {
+            Err(Error::Invalid(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT))
+        }
+    } else {
+        // SAFETY: the caller guarantees `buf` is writable for `cap` bytes and
+        // overlaps no input, so this is the only live reference to it.
+        let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) };
+        let result = build(&mut *out);
+        if result.is_err() {
+            if let Some(first) = out.first_mut() {
+                *first = 0;
+            }
+        }
+        result
+    };
+    let (status, len) = match result {
+        Ok(len) => (S::ALIYUN_MQTT_OK, len),
+        Err(Error::TooSmall(needed)) => (S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL, needed),
+        Err(Error::Invalid(status)) => (status, 0),
+    };
+    // SAFETY: `out_len` is NULL or valid for a write by the caller's contract.
+    if let Some(out_len) = unsafe { out_len.as_mut() } {
+        *out_len = len;
+    }
+    status
+}
+
+/// Returns a device with the defaults: all strings NULL, no timestamp,
+/// `ALIYUN_MQTT_HMAC_SHA256`, `ALIYUN_MQTT_SECURE_TLS`, lower-case hex.
+#[no_mangle]
+pub extern "C" fn aliyun_mqtt_device_default() -> aliyun_mqtt_device {
+    aliyun_mqtt_device {
+        product_key: core::ptr::null(),
+        device_name: core::ptr::null(),
+        device_secret: core::ptr::null(),
+        client_id: core::ptr::null(),
+        timestamp_ms: 0,
+        sign_method: aliyun_mqtt_sign_method::ALIYUN_MQTT_HMAC_SHA256 as u32,
+        secure_mode: aliyun_mqtt_secure_mode::ALIYUN_MQTT_SECURE_TLS as i32,
+        extra_params: core::ptr::null(),
+        uppercase_hex: false,
+    }
+}
+
+/// Writes the MQTT client identifier
+/// `clientId|securemode=M,signmethod=S[,timestamp=T][,extra_params]|`.
+///
+/// - `dev`: the device (not NULL); every field is validated.
+/// - `buf`, `cap`: output buffer; `ALIYUN_MQTT_CLIENT_ID_SIZE` always fits.
+/// - `out_len`: receives the length (NULL allowed).
+///
+/// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
+/// `ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL` or an `ALIYUN_MQTT_ERR_INVALID_*`
+/// status naming the first bad device field.
+///
+/// # Safety
+/// `dev` is NULL or a valid device whose strings are NULL or NUL-terminated;
+/// `buf` is NULL or writable for `cap` bytes and overlaps no input;
+/// `out_len` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_client_id(
+    dev: *const aliyun_mqtt_device,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract (see `# Safety`).
+    unsafe { output(buf, cap, out_len, |out| credentials::client_id(&device(dev)?, out)) }
+}
+
+/// Writes the MQTT user name `deviceName&productKey`.
+///
+/// Parameters, statuses and safety as for `aliyun_mqtt_client_id`;
+/// `ALIYUN_MQTT_USERNAME_SIZE` always fits. The whole device is validated,
+/// including the fields the user name does not use.
+///
+/// # Safety
+/// As for `aliyun_mqtt_client_id`.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_username(
+    dev: *const aliyun_mqtt_device,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract (see `# Safety`).
+    unsafe { output(buf, cap, out_len, |out| credentials::username(&device(dev)?, out)) }
+}
+
+/// Writes the MQTT password: the hex digest (32, 40 or 64 digits) of
+/// `clientId{cid}deviceName{dn}productKey{pk}[timestamp{ts}]` signed with
+/// the device secret by `dev->sign_method`.
+///
+/// Parameters, statuses and safety as for `aliyun_mqtt_client_id`;
+/// `ALIYUN_MQTT_PASSWORD_SIZE` always fits.
+///
+/// # Safety
+/// As for `aliyun_mqtt_client_id`.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_password(
+    dev: *const aliyun_mqtt_device,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract (see `# Safety`).
+    unsafe { output(buf, cap, out_len, |out| credentials::password(&device(dev)?, out)) }
+}
+
+/// Writes the public instance's MQTT host
+/// `{product_key}.iot-as-mqtt.{region_id}.aliyuncs.com` (port
+/// `ALIYUN_MQTT_PORT`).
+///
+/// - `product_key`: not NULL. `region_id`: not NULL, such as "cn-shanghai".
+/// - `buf`, `cap`, `out_len`: as for `aliyun_mqtt_client_id`;
+///   `ALIYUN_MQTT_HOST_SIZE` always fits.
+///
+/// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
+/// `ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL`, `ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY`
+/// or `ALIYUN_MQTT_ERR_INVALID_REGION`.
+///
+/// # Safety
+/// The strings are NULL or NUL-terminated; `buf` is NULL or writable for
+/// `cap` bytes and overlaps no input; `out_len` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_host(
+    product_key: *const c_char,
+    region_id: *const c_char,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract (see `# Safety`).
+    unsafe {
+        output(buf, cap, out_len, |out| {
+            let pk = required_str(
+                product_key,
+                ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
+                S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+            )?;
+            let region = required_str(
+                region_id,
+                ALIYUN_MQTT_REGION_MAX_LEN,
+                S::ALIYUN_MQTT_ERR_INVALID_REGION,
+            )?;
+            endpoints::host(pk, region, out)
+        })
+    }
+}
+
+/// Fills `out` with the client identifier, user name and password of `dev`.
+///
+/// On success all three are set; on any error all three are "" (never a
+/// mix of old and new values).
+///
+/// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT` (`dev`, `out` or
+/// a required string is NULL) or an `ALIYUN_MQTT_ERR_INVALID_*` status naming
+/// the first bad device field.
+///
+/// # Safety
+/// `dev` as for `aliyun_mqtt_client_id`; `out` is NULL or writable and does
+/// not overlap an input.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_sign(
+    dev: *const aliyun_mqtt_device,
+    out: *mut aliyun_mqtt_credentials,
+) -> aliyun_mqtt_status {
+    // SAFETY: `out` is NULL or writable by the caller's contract.
+    let Some(out) = (unsafe { out.as_mut() }) else {
+        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
+    };
+    // SAFETY: `dev` is NULL or valid by the caller's contract.
+    let result = unsafe { device(dev) }.map_err(Error::Invalid).and_then(|dev| {
+        credentials::client_id(&dev, as_bytes_mut(&mut out.client_id))?;
+        credentials::username(&dev, as_bytes_mut(&mut out.username))?;
+        credentials::password(&dev, as_bytes_mut(&mut out.password))
+    });
+    match result {
+        Ok(_) => S::ALIYUN_MQTT_OK,
+        Err(err) => {
+            for field in [
+                as_bytes_mut(&mut out.client_id),
+                as_bytes_mut(&mut out.username),
+                as_bytes_mut(&mut out.password),
+            ] {
+                if let Some(first) = field.first_mut() {
+                    *first = 0;
+                }
+            }
+            err.status()
+        }
+    }
+}
+
+fn as_bytes_mut(chars: &mut [c_char]) -> &mut [u8] {
+    // SAFETY: `c_char` is `i8` or `u8`: same size and alignment as `u8`, and
+    // every bit pattern is valid for both; the borrow is carried over.
+    unsafe { core::slice::from_raw_parts_mut(chars.as_mut_ptr().cast::<u8>(), chars.len()) }
+}
+
+/// A static NUL-terminated description of `status` ("unknown status" for a
+/// value that is not an `aliyun_mqtt_status`). Never NULL.
+#[no_mangle]
+pub extern "C" fn aliyun_mqtt_status_str(status: u32) -> *const c_char {
+    let text: &'static [u8] = match aliyun_mqtt_status::from_u32(status) {
+        Some(status) => status.message(),
+        None => b"unknown status\0",
+    };
+    text.as_ptr().cast()
+}
+
+/// The library version, "MAJOR.MINOR.PATCH", static and NUL-terminated.
+#[no_mangle]
+pub extern "C" fn aliyun_mqtt_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Whether the platform accepts this MQTT keep-alive: 30 to 1200 seconds.
+#[no_mangle]
+pub extern "C" fn aliyun_mqtt_keepalive_ok(seconds: u32) -> bool {
+    (ALIYUN_MQTT_KEEPALIVE_MIN..=ALIYUN_MQTT_KEEPALIVE_MAX).contains(&seconds)
+}
+
+/// The panic handler of the no_std library. No input reaches a panic (the
+/// code is written without panicking operations and tested for it); a
+/// handler must still exist for the artifact to link.
+#[cfg(all(feature = "panic-handler", not(feature = "std"), not(test)))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    #[cfg(not(target_os = "none"))]
+    {
+        extern "C" {
+            fn abort() -> !;
+        }
+        // SAFETY: C's abort() takes no arguments and never returns.
+        unsafe { abort() }
+    }
+    #[cfg(target_os = "none")]
+    loop {
+        core::hint::spin_loop();
+    }
+}

@@ -1,0 +1,25 @@
+//! Zero-allocation signing of Alibaba Cloud IoT Platform MQTT credentials.
+//!
+//! A device computes the MQTT CONNECT client identifier, user name and
+//! password from its ProductKey, DeviceName and DeviceSecret. This crate does
+//! that without a heap, without global state and without `core::fmt`, writing
+//! into buffers the caller owns. The C ABI lives in [`ffi`]; the safe Rust API
+//! is [`credentials`] and [`endpoints`].
+//!
+//! Layering (one way): `ffi` -> `credentials` / `endpoints` -> `sign`,
+//! `validate`, `writer`. Only `ffi` contains `unsafe`.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_code)]
+
+pub mod credentials;
+pub mod endpoints;
+pub mod ffi;
+pub mod limits;
+pub mod sign;
+pub mod status;
+pub mod validate;
+pub mod writer;
+
+pub use credentials::{Device, SecureMode};
+pub use sign::SignMethod;
+pub use status::{aliyun_mqtt_status as Status, Error};

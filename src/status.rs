@@ -1,0 +1,119 @@
+//! Status codes shared by every function of the library.
+
+/// Result of every fallible function of the library.
+///
+/// Values are stable and append-only: a new status gets the next number.
+/// A status read back from C (as in `aliyun_mqtt_status_str`) is taken as a
+/// plain integer and an unknown value is reported as such, never trusted.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum aliyun_mqtt_status {
+    /// Success: the output is complete and NUL-terminated.
+    ALIYUN_MQTT_OK = 0,
+    /// A required pointer was NULL (or `buf` was NULL with `cap > 0`).
+    /// Returned by every function that takes a pointer.
+    ALIYUN_MQTT_ERR_NULL_ARGUMENT = 1,
+    /// `cap` is smaller than the output plus its NUL. `*out_len` holds the
+    /// length needed (without the NUL) and `buf` holds "" when `cap > 0`.
+    /// Returned by `aliyun_mqtt_client_id`, `aliyun_mqtt_username`,
+    /// `aliyun_mqtt_password`, `aliyun_mqtt_host`.
+    ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL = 2,
+    /// ProductKey missing, empty, longer than `ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN`
+    /// or not made of ASCII letters and digits. Returned by every function
+    /// that takes a device, and by `aliyun_mqtt_host`.
+    ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY = 3,
+    /// DeviceName not 4 to 32 characters of letters, digits, `-_@.:`.
+    /// Returned by every function that takes a device.
+    ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME = 4,
+    /// DeviceSecret empty, longer than `ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN` or
+    /// holding a byte outside printable ASCII (space excluded).
+    /// Returned by every function that takes a device.
+    ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET = 5,
+    /// Client id longer than `ALIYUN_MQTT_CLIENT_ID_MAX_LEN` (64), or holding
+    /// `|`, `,`, `=`, a space, a control byte or a non-ASCII byte.
+    /// Returned by every function that takes a device.
+    ALIYUN_MQTT_ERR_INVALID_CLIENT_ID = 6,
+    /// `sign_method` is not one of the `ALIYUN_MQTT_*` sign methods, or the
+    /// method was compiled out. Returned by every function that takes a device.
+    ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD = 7,
+    /// `secure_mode` is neither `ALIYUN_MQTT_SECURE_TLS` nor
+    /// `ALIYUN_MQTT_SECURE_TCP`. Returned by every function that takes a device.
+    ALIYUN_MQTT_ERR_INVALID_SECURE_MODE = 8,
+    /// `extra_params` is not `k=v[,k=v...]`: an empty key or value, a `|`,
+    /// a space or control byte, a duplicate key, a key the library sets itself
+    /// (`securemode`, `signmethod`, `timestamp`), or longer than
+    /// `ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN`. Returned by every function that
+    /// takes a device.
+    ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS = 9,
+    /// Region id empty, longer than `ALIYUN_MQTT_REGION_MAX_LEN`, not made of
+    /// `[a-z0-9-]`, or starting or ending with `-`. Returned by
+    /// `aliyun_mqtt_host`.
+    ALIYUN_MQTT_ERR_INVALID_REGION = 10,
+}
+
+use aliyun_mqtt_status as S;
+
+impl aliyun_mqtt_status {
+    /// Every status, in numeric order (used by `status_str` and the tests).
+    pub const ALL: [aliyun_mqtt_status; 11] = [
+        S::ALIYUN_MQTT_OK,
+        S::ALIYUN_MQTT_ERR_NULL_ARGUMENT,
+        S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
+        S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+        S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD,
+        S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE,
+        S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+        S::ALIYUN_MQTT_ERR_INVALID_REGION,
+    ];
+
+    /// The status with this number, if there is one.
+    pub fn from_u32(value: u32) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| *s as u32 == value)
+    }
+
+    /// A static, NUL-terminated description of the status.
+    pub fn message(self) -> &'static [u8] {
+        match self {
+            S::ALIYUN_MQTT_OK => b"ok\0",
+            S::ALIYUN_MQTT_ERR_NULL_ARGUMENT => b"a required pointer is NULL\0",
+            S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL => b"output buffer too small\0",
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY => b"invalid product key\0",
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME => b"invalid device name\0",
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET => b"invalid device secret\0",
+            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID => b"invalid client id\0",
+            S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD => b"invalid or disabled sign method\0",
+            S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE => b"invalid secure mode\0",
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS => b"invalid extra parameters\0",
+            S::ALIYUN_MQTT_ERR_INVALID_REGION => b"invalid region id\0",
+        }
+    }
+}
+
+/// Why a builder of the safe API did not produce its output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The output slice is too short: this many bytes plus a NUL are needed.
+    TooSmall(usize),
+    /// An input was rejected (never `ALIYUN_MQTT_OK` or `..._BUFFER_TOO_SMALL`).
+    Invalid(aliyun_mqtt_status),
+}
+
+impl From<aliyun_mqtt_status> for Error {
+    fn from(status: aliyun_mqtt_status) -> Self {
+        Error::Invalid(status)
+    }
+}
+
+impl Error {
+    /// The C status for this error.
+    pub fn status(self) -> aliyun_mqtt_status {
+        match self {
+            Error::TooSmall(_) => S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
+            Error::Invalid(s) => s,
+        }
+    }
+}

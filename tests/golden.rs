@@ -1,0 +1,82 @@
+//! SPEC 1 golden vectors and standard HMAC vectors.
+
+use aliyun_mqtt_sign::credentials::{client_id, password, username};
+use aliyun_mqtt_sign::sign::{sign, SignMethod};
+use aliyun_mqtt_sign::{Device, SecureMode};
+
+fn text(f: impl Fn(&mut [u8]) -> Result<usize, aliyun_mqtt_sign::Error>) -> String {
+    let mut buf = [0u8; 300];
+    let n = f(&mut buf).expect("builder failed");
+    assert_eq!(buf[n], 0, "output is NUL-terminated");
+    String::from_utf8(buf[..n].to_vec()).unwrap()
+}
+
+#[test]
+fn test_password_golden_vector_1_succeed() {
+    let mut dev = Device::new(b"pk", b"device", b"secret");
+    dev.client_id = Some(b"12345");
+    dev.timestamp_ms = Some(789);
+    dev.sign_method = SignMethod::HmacSha1;
+    assert_eq!(
+        text(|o| password(&dev, o)),
+        "fafd82a3d602b37fb0fa8b7892f24a477f851a14"
+    );
+}
+
+#[test]
+fn test_credentials_golden_vector_2_succeed() {
+    let mut dev = Device::new(b"a14Xib5kdYd", b"light1983432", b"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq");
+    dev.client_id = Some(b"SN1928339");
+    dev.timestamp_ms = Some(1539421321846);
+    dev.sign_method = SignMethod::HmacSha1;
+    dev.secure_mode = SecureMode::Tcp;
+    assert_eq!(
+        text(|o| password(&dev, o)),
+        "b2488041f64f425016b467ee1c94959ebd592ad1"
+    );
+    assert_eq!(
+        text(|o| client_id(&dev, o)),
+        "SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|"
+    );
+    assert_eq!(text(|o| username(&dev, o)), "light1983432&a14Xib5kdYd");
+    dev.uppercase_hex = true;
+    assert_eq!(
+        text(|o| password(&dev, o)),
+        "B2488041F64F425016B467EE1C94959EBD592AD1"
+    );
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// RFC 2202 (HMAC-MD5, HMAC-SHA1) and RFC 4231 (HMAC-SHA256) test cases 1, 2
+// and 6 (key longer than a block).
+#[test]
+fn test_sign_rfc2202_rfc4231_succeed() {
+    let long_key = vec![0xaau8; 80];
+    let long_key_131 = vec![0xaau8; 131];
+    let cases: Vec<(SignMethod, Vec<u8>, &[u8], &str)> = vec![
+        (SignMethod::HmacMd5, vec![0x0b; 16], b"Hi There", "9294727a3638bb1c13f48ef8158bfc9d"),
+        (SignMethod::HmacMd5, b"Jefe".to_vec(), b"what do ya want for nothing?", "750c783e6ab0b503eaa86e310a5db738"),
+        (SignMethod::HmacMd5, long_key.clone(), b"Test Using Larger Than Block-Size Key - Hash Key First", "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd"),
+        (SignMethod::HmacSha1, vec![0x0b; 20], b"Hi There", "b617318655057264e28bc0b6fb378c8ef146be00"),
+        (SignMethod::HmacSha1, b"Jefe".to_vec(), b"what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
+        (SignMethod::HmacSha1, long_key, b"Test Using Larger Than Block-Size Key - Hash Key First", "aa4ae5e15272d00e95705637ce8a3b55ed402112"),
+        (SignMethod::HmacSha256, vec![0x0b; 20], b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (SignMethod::HmacSha256, b"Jefe".to_vec(), b"what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        (SignMethod::HmacSha256, long_key_131, b"Test Using Larger Than Block-Size Key - Hash Key First", "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    ];
+    for (method, key, data, want) in cases {
+        // Split the message to exercise the piecewise update.
+        let (a, b) = data.split_at(data.len() / 2);
+        let got = sign(method, &key, &[a, b]).unwrap();
+        assert_eq!(hex(got.as_bytes()), want, "{method:?}");
+    }
+    // FIPS 180-2 "abc" for plain SHA-256, as content "ab" + key "c".
+    let got = sign(SignMethod::Sha256, b"c", &[b"a", b"b"]).unwrap();
+    assert_eq!(
+        hex(got.as_bytes()),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}
