@@ -422,6 +422,18 @@ pub extern "C" fn aliyun_mqtt_status_str(status: u32) -> *const c_char {
     text.as_ptr().cast()
 }
 
+/// The C name of `status` ("ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL", ...), or
+/// "unknown status" for a value that is not an `aliyun_mqtt_status`.
+/// Static and NUL-terminated; never NULL.
+#[no_mangle]
+pub extern "C" fn aliyun_mqtt_status_name(status: u32) -> *const c_char {
+    let text: &'static [u8] = match aliyun_mqtt_status::from_u32(status) {
+        Some(status) => status.name(),
+        None => b"unknown status\0",
+    };
+    text.as_ptr().cast()
+}
+
 /// The library version, "MAJOR.MINOR.PATCH", static and NUL-terminated.
 #[no_mangle]
 pub extern "C" fn aliyun_mqtt_version() -> *const c_char {

@@ -75,6 +75,23 @@ impl aliyun_mqtt_status {
         Self::ALL.iter().copied().find(|s| *s as u32 == value)
     }
 
+    /// The status's C name, static and NUL-terminated.
+    pub fn name(self) -> &'static [u8] {
+        match self {
+            S::ALIYUN_MQTT_OK => b"ALIYUN_MQTT_OK\0",
+            S::ALIYUN_MQTT_ERR_NULL_ARGUMENT => b"ALIYUN_MQTT_ERR_NULL_ARGUMENT\0",
+            S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL => b"ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL\0",
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY => b"ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY\0",
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME => b"ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME\0",
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET => b"ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET\0",
+            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID => b"ALIYUN_MQTT_ERR_INVALID_CLIENT_ID\0",
+            S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD => b"ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD\0",
+            S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE => b"ALIYUN_MQTT_ERR_INVALID_SECURE_MODE\0",
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS => b"ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS\0",
+            S::ALIYUN_MQTT_ERR_INVALID_REGION => b"ALIYUN_MQTT_ERR_INVALID_REGION\0",
+        }
+    }
+
     /// A static, NUL-terminated description of the status.
     pub fn message(self) -> &'static [u8] {
         match self {

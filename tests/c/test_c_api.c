@@ -1,0 +1,331 @@
+/* C tests of the aliyun-mqtt-sign ABI. Built twice (static and shared
+ * library) with AddressSanitizer and UndefinedBehaviorSanitizer, and
+ * -Wall -Wextra -Wpedantic -Werror.
+ *
+ * Expected passwords were computed independently with Python's hmac and
+ * hashlib (hmac.new(secret, content, hashlib.sha1).hexdigest() and so on). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aliyun_mqtt_sign.h"
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond)                                                                \
+    do {                                                                           \
+        checks++;                                                                  \
+        if (!(cond)) {                                                             \
+            failures++;                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                          \
+    } while (0)
+
+#define CANARY 0xA5
+
+static aliyun_mqtt_device golden(void) {
+    aliyun_mqtt_device dev = aliyun_mqtt_device_default();
+    dev.product_key = "a14Xib5kdYd";
+    dev.device_name = "light1983432";
+    dev.device_secret = "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    dev.client_id = "SN1928339";
+    dev.timestamp_ms = UINT64_C(1539421321846);
+    dev.sign_method = ALIYUN_MQTT_HMAC_SHA1;
+    dev.secure_mode = ALIYUN_MQTT_SECURE_TCP;
+    return dev;
+}
+
+typedef aliyun_mqtt_status (*field_fn)(const aliyun_mqtt_device *, char *, size_t, size_t *);
+
+/* The buffer rule for one field function at every cap from 0 to needed+1,
+ * with canary bytes after cap. */
+static void buffer_rule(field_fn fn, const aliyun_mqtt_device *dev, const char *want) {
+    size_t needed = strlen(want);
+    char *buf = malloc(needed + 18);
+    for (size_t cap = 0; cap <= needed + 1; cap++) {
+        memset(buf, CANARY, needed + 18);
+        size_t out_len = 12345;
+        aliyun_mqtt_status st = fn(dev, buf, cap, &out_len);
+        if (cap > needed) {
+            CHECK(st == ALIYUN_MQTT_OK);
+            CHECK(out_len == needed);
+            CHECK(strcmp(buf, want) == 0);
+        } else {
+            CHECK(st == ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL);
+            CHECK(out_len == needed);
+            if (cap > 0) {
+                CHECK(buf[0] == '\0');
+                /* Nothing of the output leaks into the rest of the buffer. */
+                for (size_t i = 1; i < cap; i++) CHECK((unsigned char)buf[i] == CANARY);
+            }
+        }
+        for (size_t i = cap > needed ? needed + 1 : cap; i < needed + 18; i++) {
+            CHECK((unsigned char)buf[i] == CANARY);
+        }
+    }
+    /* Size query: NULL buffer with cap 0. */
+    size_t out_len = 0;
+    CHECK(fn(dev, NULL, 0, &out_len) == ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL);
+    CHECK(out_len == needed);
+    /* NULL out_len is allowed. */
+    CHECK(fn(dev, buf, needed + 1, NULL) == ALIYUN_MQTT_OK);
+    CHECK(strcmp(buf, want) == 0);
+    free(buf);
+}
+
+static void test_golden_fields(void) {
+    aliyun_mqtt_device dev = golden();
+    buffer_rule(aliyun_mqtt_client_id, &dev,
+                "SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|");
+    buffer_rule(aliyun_mqtt_username, &dev, "light1983432&a14Xib5kdYd");
+    buffer_rule(aliyun_mqtt_password, &dev, "b2488041f64f425016b467ee1c94959ebd592ad1");
+
+    aliyun_mqtt_device one = aliyun_mqtt_device_default();
+    one.product_key = "pk";
+    one.device_name = "device";
+    one.device_secret = "secret";
+    one.client_id = "12345";
+    one.timestamp_ms = 789;
+    one.sign_method = ALIYUN_MQTT_HMAC_SHA1;
+    buffer_rule(aliyun_mqtt_password, &one, "fafd82a3d602b37fb0fa8b7892f24a477f851a14");
+}
+
+static void test_methods(void) {
+    static const struct { uint32_t method; const char *name; const char *password; } cases[] = {
+        {ALIYUN_MQTT_HMAC_MD5, "hmacmd5", "56e22c4a903e6035658c6694db63d57a"},
+        {ALIYUN_MQTT_HMAC_SHA1, "hmacsha1", "b2488041f64f425016b467ee1c94959ebd592ad1"},
+        {ALIYUN_MQTT_HMAC_SHA256, "hmacsha256",
+         "e6ad631b665206c0bf2efbe1b48ac4d84ff2a61fe89bac30065e17975a482c40"},
+        {ALIYUN_MQTT_SHA256, "sha256",
+         "0a86f987767b46d29b25cf8006c38206fc4a5ad14400298ce080b01154c8e837"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aliyun_mqtt_device dev = golden();
+        dev.sign_method = cases[i].method;
+        dev.secure_mode = ALIYUN_MQTT_SECURE_TLS;
+        aliyun_mqtt_credentials cred;
+        memset(&cred, CANARY, sizeof cred);
+        CHECK(aliyun_mqtt_sign(&dev, &cred) == ALIYUN_MQTT_OK);
+        CHECK(strcmp(cred.password, cases[i].password) == 0);
+        char want_cid[128];
+        snprintf(want_cid, sizeof want_cid, "SN1928339|securemode=2,signmethod=%s,timestamp=1539421321846|",
+                 cases[i].name);
+        CHECK(strcmp(cred.client_id, want_cid) == 0);
+        CHECK(strcmp(cred.username, "light1983432&a14Xib5kdYd") == 0);
+
+        /* Upper case is the same digest. */
+        char upper[ALIYUN_MQTT_PASSWORD_SIZE];
+        dev.uppercase_hex = true;
+        CHECK(aliyun_mqtt_password(&dev, upper, sizeof upper, NULL) == ALIYUN_MQTT_OK);
+        CHECK(strlen(upper) == strlen(cases[i].password));
+        for (size_t k = 0; upper[k]; k++) {
+            char lower = cases[i].password[k];
+            char want = (lower >= 'a' && lower <= 'f') ? (char)(lower - 'a' + 'A') : lower;
+            CHECK(upper[k] == want);
+        }
+    }
+
+    /* Library defaults: client id productKey.deviceName, no timestamp, TLS, hmacsha256. */
+    aliyun_mqtt_device dev = aliyun_mqtt_device_default();
+    dev.product_key = "a14Xib5kdYd";
+    dev.device_name = "light1983432";
+    dev.device_secret = "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    dev.extra_params = "lan=C,_v=sdk-c-1.0";
+    aliyun_mqtt_credentials cred;
+    CHECK(aliyun_mqtt_sign(&dev, &cred) == ALIYUN_MQTT_OK);
+    CHECK(strcmp(cred.client_id,
+                 "a14Xib5kdYd.light1983432|securemode=2,signmethod=hmacsha256,lan=C,_v=sdk-c-1.0|") == 0);
+    CHECK(strcmp(cred.password, "33a05cf3aa0245697f70a922b6bfed5fcf10ca5327cb55b50e623e43dea10959") == 0);
+}
+
+static void test_host(void) {
+    char buf[ALIYUN_MQTT_HOST_SIZE];
+    size_t n = 0;
+    CHECK(aliyun_mqtt_host("a14Xib5kdYd", "cn-shanghai", buf, sizeof buf, &n) == ALIYUN_MQTT_OK);
+    CHECK(strcmp(buf, "a14Xib5kdYd.iot-as-mqtt.cn-shanghai.aliyuncs.com") == 0);
+    CHECK(n == strlen(buf));
+    memset(buf, CANARY, sizeof buf);
+    CHECK(aliyun_mqtt_host("a14Xib5kdYd", "CN", buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_INVALID_REGION);
+    CHECK(buf[0] == '\0' && n == 0);
+    CHECK(aliyun_mqtt_host("a14Xib5kdYd", "-cn", buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_INVALID_REGION);
+    CHECK(aliyun_mqtt_host("bad pk", "cn-shanghai", buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY);
+    CHECK(aliyun_mqtt_host(NULL, "cn-shanghai", buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_host("a14Xib5kdYd", NULL, buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_host("a14Xib5kdYd", "cn-shanghai", NULL, 5, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+}
+
+static void test_nulls(void) {
+    char buf[ALIYUN_MQTT_CLIENT_ID_SIZE];
+    size_t n = 99;
+    aliyun_mqtt_device dev = golden();
+    field_fn fns[] = {aliyun_mqtt_client_id, aliyun_mqtt_username, aliyun_mqtt_password};
+    for (size_t i = 0; i < 3; i++) {
+        memset(buf, CANARY, sizeof buf);
+        CHECK(fns[i](NULL, buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+        CHECK(buf[0] == '\0' && n == 0);
+        CHECK(fns[i](&dev, NULL, 10, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+        aliyun_mqtt_device d = dev;
+        d.product_key = NULL;
+        CHECK(fns[i](&d, buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+        d = dev;
+        d.device_name = NULL;
+        CHECK(fns[i](&d, buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+        d = dev;
+        d.device_secret = NULL;
+        CHECK(fns[i](&d, buf, sizeof buf, &n) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    }
+    CHECK(aliyun_mqtt_sign(&dev, NULL) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    aliyun_mqtt_credentials cred;
+    memset(&cred, CANARY, sizeof cred);
+    CHECK(aliyun_mqtt_sign(NULL, &cred) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(cred.client_id[0] == '\0' && cred.username[0] == '\0' && cred.password[0] == '\0');
+}
+
+/* Enum fields hold whatever integer C put there: out-of-range values are
+ * statuses, not undefined behaviour. */
+static void test_enum_ranges(void) {
+    static const uint32_t bad_methods[] = {0, 5, 6, 0x7fffffffu, 0xffffffffu};
+    static const int32_t bad_modes[] = {0, 1, 4, -2, -3, INT32_MIN, INT32_MAX};
+    aliyun_mqtt_credentials cred;
+    for (size_t i = 0; i < sizeof bad_methods / sizeof bad_methods[0]; i++) {
+        aliyun_mqtt_device dev = golden();
+        dev.sign_method = bad_methods[i];
+        memset(&cred, CANARY, sizeof cred);
+        CHECK(aliyun_mqtt_sign(&dev, &cred) == ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+        CHECK(cred.client_id[0] == '\0' && cred.password[0] == '\0');
+    }
+    for (size_t i = 0; i < sizeof bad_modes / sizeof bad_modes[0]; i++) {
+        aliyun_mqtt_device dev = golden();
+        dev.secure_mode = bad_modes[i];
+        CHECK(aliyun_mqtt_sign(&dev, &cred) == ALIYUN_MQTT_ERR_INVALID_SECURE_MODE);
+    }
+    /* A zero-filled device is rejected, not signed with some default. */
+    aliyun_mqtt_device zero;
+    memset(&zero, 0, sizeof zero);
+    zero.product_key = "pk";
+    zero.device_name = "device";
+    zero.device_secret = "secret";
+    CHECK(aliyun_mqtt_sign(&zero, &cred) == ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+
+    for (uint32_t s = 0; s <= ALIYUN_MQTT_ERR_INVALID_REGION; s++) {
+        CHECK(aliyun_mqtt_status_str(s) != NULL && strlen(aliyun_mqtt_status_str(s)) > 0);
+        CHECK(strncmp(aliyun_mqtt_status_name(s), "ALIYUN_MQTT_", 12) == 0);
+    }
+    CHECK(strcmp(aliyun_mqtt_status_name(ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL),
+                 "ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL") == 0);
+    CHECK(strcmp(aliyun_mqtt_status_str(ALIYUN_MQTT_ERR_INVALID_REGION + 1), "unknown status") == 0);
+    CHECK(strcmp(aliyun_mqtt_status_name(0xffffffffu), "unknown status") == 0);
+}
+
+/* A string field of max+1 bytes with no NUL: the library must stop reading
+ * after max+1 bytes (ASan catches one byte more) and report the field. The
+ * same buffer with a NUL at [max] is a valid maximum-length field. */
+static void test_unterminated(void) {
+    static const struct { size_t max; int which; aliyun_mqtt_status want; } cases[] = {
+        {ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN, 0, ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY},
+        {ALIYUN_MQTT_DEVICE_NAME_MAX_LEN, 1, ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME},
+        {ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN, 2, ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET},
+        {ALIYUN_MQTT_CLIENT_ID_MAX_LEN, 3, ALIYUN_MQTT_ERR_INVALID_CLIENT_ID},
+        {ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN, 4, ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (int terminated = 0; terminated <= 1; terminated++) {
+            /* Unterminated: max+1 non-NUL bytes. Terminated: exactly max
+             * valid characters then NUL, which must be accepted. */
+            size_t len = cases[i].max + 1;
+            char *s = malloc(len);
+            memset(s, cases[i].which == 4 ? 'k' : 'a', len);
+            if (terminated) {
+                s[len - 1] = '\0';
+                if (cases[i].which == 4) {
+                    s[0] = 'k';
+                    s[1] = '=';
+                }
+            }
+            aliyun_mqtt_device dev = golden();
+            const char **fields[] = {&dev.product_key, &dev.device_name, &dev.device_secret,
+                                     &dev.client_id, &dev.extra_params};
+            *fields[cases[i].which] = s;
+            aliyun_mqtt_credentials cred;
+            aliyun_mqtt_status st = aliyun_mqtt_sign(&dev, &cred);
+            if (terminated) {
+                CHECK(st == ALIYUN_MQTT_OK);
+            } else {
+                CHECK(st == cases[i].want);
+            }
+            free(s);
+        }
+    }
+}
+
+static void test_invalid_inputs(void) {
+    static const struct { int which; const char *value; aliyun_mqtt_status want; } cases[] = {
+        {0, "", ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY},
+        {0, "a14X-ib5k", ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY},
+        {0, "a14X\xc3\xa9", ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY},
+        {1, "abc", ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME},
+        {1, "light&1983432", ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME},
+        {1, "light 1983432", ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME},
+        {2, "", ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET},
+        {2, "sec\tret", ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET},
+        {3, "SN|1", ALIYUN_MQTT_ERR_INVALID_CLIENT_ID},
+        {3, "SN,1", ALIYUN_MQTT_ERR_INVALID_CLIENT_ID},
+        {3, "SN=1", ALIYUN_MQTT_ERR_INVALID_CLIENT_ID},
+        {3, "SN\n1", ALIYUN_MQTT_ERR_INVALID_CLIENT_ID},
+        {4, "lan", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "lan=", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "=C", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "lan=C,", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "lan=C|x", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "a=b=c", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "lan=C,lan=E", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "timestamp=1", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+        {4, "securemode=2", ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aliyun_mqtt_device dev = golden();
+        const char **fields[] = {&dev.product_key, &dev.device_name, &dev.device_secret,
+                                 &dev.client_id, &dev.extra_params};
+        *fields[cases[i].which] = cases[i].value;
+        char buf[ALIYUN_MQTT_CLIENT_ID_SIZE];
+        memset(buf, CANARY, sizeof buf);
+        size_t n = 77;
+        aliyun_mqtt_status st = aliyun_mqtt_client_id(&dev, buf, sizeof buf, &n);
+        if (st != cases[i].want) {
+            fprintf(stderr, "case %zu: got %s\n", i, aliyun_mqtt_status_name(st));
+        }
+        CHECK(st == cases[i].want);
+        CHECK(buf[0] == '\0' && n == 0);
+        for (size_t k = 1; k < sizeof buf; k++) CHECK((unsigned char)buf[k] == CANARY);
+    }
+}
+
+static void test_misc(void) {
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", ALIYUN_MQTT_VERSION_MAJOR, ALIYUN_MQTT_VERSION_MINOR,
+             ALIYUN_MQTT_VERSION_PATCH);
+    CHECK(strcmp(aliyun_mqtt_version(), want) == 0);
+    CHECK(ALIYUN_MQTT_VERSION_NUMBER ==
+          ALIYUN_MQTT_VERSION_MAJOR * 10000 + ALIYUN_MQTT_VERSION_MINOR * 100 + ALIYUN_MQTT_VERSION_PATCH);
+    CHECK(!aliyun_mqtt_keepalive_ok(0));
+    CHECK(!aliyun_mqtt_keepalive_ok(29));
+    CHECK(aliyun_mqtt_keepalive_ok(30));
+    CHECK(aliyun_mqtt_keepalive_ok(300));
+    CHECK(aliyun_mqtt_keepalive_ok(1200));
+    CHECK(!aliyun_mqtt_keepalive_ok(1201));
+    CHECK(!aliyun_mqtt_keepalive_ok(0xffffffffu));
+}
+
+int main(void) {
+    test_golden_fields();
+    test_methods();
+    test_host();
+    test_nulls();
+    test_enum_ranges();
+    test_unterminated();
+    test_invalid_inputs();
+    test_misc();
+    printf("%d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
