@@ -90,6 +90,7 @@ int main(int argc, char **argv) {
     opts.keepAliveInterval = keepalive;
     opts.cleansession = 1;
     opts.connectTimeout = 5;
+    opts.MQTTVersion = MQTTVERSION_3_1_1; /* no silent fallback to 3.1 */
     opts.username = cred.username;
     opts.password = cred.password;
     if (cafile) {
