@@ -144,7 +144,7 @@ pub fn username(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 /// `clientId..deviceName..productKey..[timestamp..]`, and a NUL into `out`.
 pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     dev.validate()?;
-    let needed = dev.sign_method.digest_len() * 2;
+    let needed = dev.sign_method.hex_len();
     let mut w = Writer::for_output(out, needed)?;
     let [c0, c1, c2] = dev.client_id_parts();
     let mut digits = [0u8; 20];
@@ -163,7 +163,11 @@ pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
         dev.device_name,
         b"productKey",
         dev.product_key,
-        if dev.timestamp_ms.is_some() { b"timestamp" } else { b"" },
+        if dev.timestamp_ms.is_some() {
+            b"timestamp"
+        } else {
+            b""
+        },
         ts,
     ];
     let digest = sign(dev.sign_method, dev.device_secret, &content)?;

@@ -115,10 +115,12 @@ unsafe fn c_str<'a>(p: *const c_char, max: usize, err: S) -> Result<Option<&'a [
         if len == max {
             return Err(err);
         }
-        len += 1;
+        len = len.saturating_add(1);
     }
     // SAFETY: the `len` bytes from p were just read and are part of the string.
-    Ok(Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) }))
+    Ok(Some(unsafe {
+        core::slice::from_raw_parts(p.cast::<u8>(), len)
+    }))
 }
 
 /// Like [`c_str`] for a required string: NULL gives `ERR_NULL_ARGUMENT`.
@@ -278,7 +280,11 @@ pub unsafe extern "C" fn aliyun_mqtt_client_id(
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
-    unsafe { output(buf, cap, out_len, |out| credentials::client_id(&device(dev)?, out)) }
+    unsafe {
+        output(buf, cap, out_len, |out| {
+            credentials::client_id(&device(dev)?, out)
+        })
+    }
 }
 
 /// Writes the MQTT user name `deviceName&productKey`.
@@ -297,7 +303,11 @@ pub unsafe extern "C" fn aliyun_mqtt_username(
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
-    unsafe { output(buf, cap, out_len, |out| credentials::username(&device(dev)?, out)) }
+    unsafe {
+        output(buf, cap, out_len, |out| {
+            credentials::username(&device(dev)?, out)
+        })
+    }
 }
 
 /// Writes the MQTT password: the hex digest (32, 40 or 64 digits) of
@@ -317,7 +327,11 @@ pub unsafe extern "C" fn aliyun_mqtt_password(
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
-    unsafe { output(buf, cap, out_len, |out| credentials::password(&device(dev)?, out)) }
+    unsafe {
+        output(buf, cap, out_len, |out| {
+            credentials::password(&device(dev)?, out)
+        })
+    }
 }
 
 /// Writes the public instance's MQTT host
@@ -383,11 +397,13 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
         return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
     };
     // SAFETY: `dev` is NULL or valid by the caller's contract.
-    let result = unsafe { device(dev) }.map_err(Error::Invalid).and_then(|dev| {
-        credentials::client_id(&dev, as_bytes_mut(&mut out.client_id))?;
-        credentials::username(&dev, as_bytes_mut(&mut out.username))?;
-        credentials::password(&dev, as_bytes_mut(&mut out.password))
-    });
+    let result = unsafe { device(dev) }
+        .map_err(Error::Invalid)
+        .and_then(|dev| {
+            credentials::client_id(&dev, as_bytes_mut(&mut out.client_id))?;
+            credentials::username(&dev, as_bytes_mut(&mut out.username))?;
+            credentials::password(&dev, as_bytes_mut(&mut out.password))
+        });
     match result {
         Ok(_) => S::ALIYUN_MQTT_OK,
         Err(err) => {

@@ -53,6 +53,15 @@ impl SignMethod {
         }
     }
 
+    /// Length of the password: two hex digits per digest byte.
+    pub fn hex_len(self) -> usize {
+        match self {
+            SignMethod::HmacMd5 => 32,
+            SignMethod::HmacSha1 => 40,
+            SignMethod::HmacSha256 | SignMethod::Sha256 => 64,
+        }
+    }
+
     /// Whether this build includes the method (Cargo features).
     pub fn enabled(self) -> bool {
         match self {
@@ -83,7 +92,10 @@ impl Digest {
             .get_mut(..src.len())
             .ok_or(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)?;
         dst.copy_from_slice(src);
-        Ok(Digest { bytes, len: src.len() })
+        Ok(Digest {
+            bytes,
+            len: src.len(),
+        })
     }
 }
 

@@ -24,7 +24,10 @@ impl<'a> Writer<'a> {
         if out.len() <= needed {
             return Err(Error::TooSmall(needed));
         }
-        Ok(Writer { out: Some(out), len: 0 })
+        Ok(Writer {
+            out: Some(out),
+            len: 0,
+        })
     }
 
     /// Bytes appended so far.
@@ -75,6 +78,7 @@ impl<'a> Writer<'a> {
 }
 
 /// Renders `value` in decimal into `digits`, returning the used tail.
+#[allow(clippy::arithmetic_side_effects)] // `value % 10 < 10`: b'0' + it is a digit
 pub fn u64_decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
     // u64::MAX has 20 digits, so the loop always ends on `value == 0`.
     let mut start = digits.len();
@@ -91,6 +95,7 @@ pub fn u64_decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
 }
 
 /// The hex digit for a nibble (`n < 16`).
+#[allow(clippy::arithmetic_side_effects)] // n <= 9, or 10 <= n <= 15: no overflow
 fn hex_digit(n: u8, uppercase: bool) -> u8 {
     match (n, uppercase) {
         (0..=9, _) => b'0' + n,

@@ -1,4 +1,11 @@
 //! SPEC 1 golden vectors and standard HMAC vectors.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
 
 use aliyun_mqtt_sign::credentials::{client_id, password, username};
 use aliyun_mqtt_sign::sign::{sign, SignMethod};
@@ -25,7 +32,11 @@ fn test_password_golden_vector_1_succeed() {
 
 #[test]
 fn test_credentials_golden_vector_2_succeed() {
-    let mut dev = Device::new(b"a14Xib5kdYd", b"light1983432", b"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq");
+    let mut dev = Device::new(
+        b"a14Xib5kdYd",
+        b"light1983432",
+        b"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq",
+    );
     dev.client_id = Some(b"SN1928339");
     dev.timestamp_ms = Some(1539421321846);
     dev.sign_method = SignMethod::HmacSha1;
@@ -57,15 +68,60 @@ fn test_sign_rfc2202_rfc4231_succeed() {
     let long_key = vec![0xaau8; 80];
     let long_key_131 = vec![0xaau8; 131];
     let cases: Vec<(SignMethod, Vec<u8>, &[u8], &str)> = vec![
-        (SignMethod::HmacMd5, vec![0x0b; 16], b"Hi There", "9294727a3638bb1c13f48ef8158bfc9d"),
-        (SignMethod::HmacMd5, b"Jefe".to_vec(), b"what do ya want for nothing?", "750c783e6ab0b503eaa86e310a5db738"),
-        (SignMethod::HmacMd5, long_key.clone(), b"Test Using Larger Than Block-Size Key - Hash Key First", "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd"),
-        (SignMethod::HmacSha1, vec![0x0b; 20], b"Hi There", "b617318655057264e28bc0b6fb378c8ef146be00"),
-        (SignMethod::HmacSha1, b"Jefe".to_vec(), b"what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
-        (SignMethod::HmacSha1, long_key, b"Test Using Larger Than Block-Size Key - Hash Key First", "aa4ae5e15272d00e95705637ce8a3b55ed402112"),
-        (SignMethod::HmacSha256, vec![0x0b; 20], b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
-        (SignMethod::HmacSha256, b"Jefe".to_vec(), b"what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
-        (SignMethod::HmacSha256, long_key_131, b"Test Using Larger Than Block-Size Key - Hash Key First", "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        (
+            SignMethod::HmacMd5,
+            vec![0x0b; 16],
+            b"Hi There",
+            "9294727a3638bb1c13f48ef8158bfc9d",
+        ),
+        (
+            SignMethod::HmacMd5,
+            b"Jefe".to_vec(),
+            b"what do ya want for nothing?",
+            "750c783e6ab0b503eaa86e310a5db738",
+        ),
+        (
+            SignMethod::HmacMd5,
+            long_key.clone(),
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+            "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd",
+        ),
+        (
+            SignMethod::HmacSha1,
+            vec![0x0b; 20],
+            b"Hi There",
+            "b617318655057264e28bc0b6fb378c8ef146be00",
+        ),
+        (
+            SignMethod::HmacSha1,
+            b"Jefe".to_vec(),
+            b"what do ya want for nothing?",
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+        ),
+        (
+            SignMethod::HmacSha1,
+            long_key,
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112",
+        ),
+        (
+            SignMethod::HmacSha256,
+            vec![0x0b; 20],
+            b"Hi There",
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+        ),
+        (
+            SignMethod::HmacSha256,
+            b"Jefe".to_vec(),
+            b"what do ya want for nothing?",
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+        ),
+        (
+            SignMethod::HmacSha256,
+            long_key_131,
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+        ),
     ];
     for (method, key, data, want) in cases {
         // Split the message to exercise the piecewise update.
@@ -79,4 +135,13 @@ fn test_sign_rfc2202_rfc4231_succeed() {
         hex(got.as_bytes()),
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
+}
+
+#[test]
+fn test_u64_decimal_edges_succeed() {
+    use aliyun_mqtt_sign::writer::u64_decimal;
+    for v in [0u64, 9, 10, 789, 1539421321846, u64::MAX] {
+        let mut digits = [0u8; 20];
+        assert_eq!(u64_decimal(v, &mut digits), v.to_string().as_bytes());
+    }
 }

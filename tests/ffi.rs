@@ -1,0 +1,525 @@
+//! The C ABI driven from Rust: every sign method against independent
+//! implementations (other authors' crates, not RustCrypto), the buffer rule
+//! at every `cap`, each invalid-input status, and the version constants.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use std::ffi::{c_char, CStr, CString};
+use std::ptr;
+
+use aliyun_mqtt_sign::ffi::*;
+use aliyun_mqtt_sign::limits::*;
+use aliyun_mqtt_sign::Status;
+
+const CANARY: u8 = 0xA5;
+
+/// Owns the strings a C device points at.
+struct Dev {
+    strings: Vec<CString>,
+    raw: aliyun_mqtt_device,
+}
+
+fn cs(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+impl Dev {
+    fn new(pk: &str, dn: &str, ds: &str) -> Dev {
+        let strings = vec![cs(pk), cs(dn), cs(ds)];
+        let mut raw = aliyun_mqtt_device_default();
+        raw.product_key = strings[0].as_ptr();
+        raw.device_name = strings[1].as_ptr();
+        raw.device_secret = strings[2].as_ptr();
+        Dev { strings, raw }
+    }
+    fn keep(&mut self, s: &str) -> *const c_char {
+        self.strings.push(cs(s));
+        self.strings.last().unwrap().as_ptr()
+    }
+    fn client_id(mut self, cid: &str) -> Dev {
+        self.raw.client_id = self.keep(cid);
+        self
+    }
+    fn extra(mut self, extra: &str) -> Dev {
+        self.raw.extra_params = self.keep(extra);
+        self
+    }
+    fn golden2() -> Dev {
+        let mut d = Dev::new(
+            "a14Xib5kdYd",
+            "light1983432",
+            "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq",
+        )
+        .client_id("SN1928339");
+        d.raw.timestamp_ms = 1539421321846;
+        d.raw.sign_method = aliyun_mqtt_sign_method::ALIYUN_MQTT_HMAC_SHA1 as u32;
+        d.raw.secure_mode = aliyun_mqtt_secure_mode::ALIYUN_MQTT_SECURE_TCP as i32;
+        d
+    }
+}
+
+type FieldFn =
+    unsafe extern "C" fn(*const aliyun_mqtt_device, *mut c_char, usize, *mut usize) -> Status;
+const FIELDS: [(&str, FieldFn); 3] = [
+    ("client_id", aliyun_mqtt_client_id),
+    ("username", aliyun_mqtt_username),
+    ("password", aliyun_mqtt_password),
+];
+
+fn call(f: FieldFn, dev: &Dev) -> Result<String, Status> {
+    let mut buf = vec![CANARY; 400];
+    let mut len = usize::MAX;
+    let st = unsafe { f(&dev.raw, buf.as_mut_ptr().cast(), buf.len(), &mut len) };
+    if st != Status::ALIYUN_MQTT_OK {
+        assert_eq!(buf[0], 0, "error leaves \"\"");
+        return Err(st);
+    }
+    assert_eq!(buf[len], 0);
+    Ok(String::from_utf8(buf[..len].to_vec()).unwrap())
+}
+
+fn md5_hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
+    // RFC 2104 over the `md5` crate (a different MD5 from the library's).
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..16].copy_from_slice(&md5_independent::compute(key).0);
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = md5_independent::Context::new();
+    inner.consume(k.map(|b| b ^ 0x36));
+    inner.consume(data);
+    let mut outer = md5_independent::Context::new();
+    outer.consume(k.map(|b| b ^ 0x5c));
+    outer.consume(inner.finalize().0);
+    outer.finalize().0.to_vec()
+}
+
+fn independent(method: u32, key: &str, content: &str) -> String {
+    use aliyun_mqtt_sign_method::*;
+    let (k, c) = (key.as_bytes(), content.as_bytes());
+    let digest: Vec<u8> = match method {
+        m if m == ALIYUN_MQTT_HMAC_MD5 as u32 => md5_hmac(k, c),
+        m if m == ALIYUN_MQTT_HMAC_SHA1 as u32 => hmac_sha1_compact::HMAC::mac(c, k).to_vec(),
+        m if m == ALIYUN_MQTT_HMAC_SHA256 as u32 => hmac_sha256::HMAC::mac(c, k).to_vec(),
+        m if m == ALIYUN_MQTT_SHA256 as u32 => {
+            hmac_sha256::Hash::hash(format!("{content}{key}").as_bytes()).to_vec()
+        }
+        _ => unreachable!(),
+    };
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn test_password_every_method_independent_succeed() {
+    let devices = [
+        ("pk", "device", "secret", Some("12345"), 789u64),
+        (
+            "a14Xib5kdYd",
+            "light1983432",
+            "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq",
+            None,
+            0,
+        ),
+        (
+            "k0abcDEF123",
+            "sensor_01:ab@x.y-z",
+            "S3cr3t!#$%^*()[]{}~`'\"\\/?<>",
+            Some("AA:BB:CC&x"),
+            u64::MAX,
+        ),
+        (
+            "A",
+            "dddd",
+            &"s".repeat(64),
+            Some(&"c".repeat(64)),
+            2524608000000,
+        ),
+    ];
+    for (pk, dn, ds, cid, ts) in devices {
+        for method in 1..=4u32 {
+            for upper in [false, true] {
+                let mut dev = Dev::new(pk, dn, ds);
+                if let Some(cid) = cid {
+                    dev = dev.client_id(cid);
+                }
+                dev.raw.timestamp_ms = ts;
+                dev.raw.sign_method = method;
+                dev.raw.uppercase_hex = upper;
+                let real_cid = cid.map(str::to_owned).unwrap_or(format!("{pk}.{dn}"));
+                let mut content = format!("clientId{real_cid}deviceName{dn}productKey{pk}");
+                if ts != 0 {
+                    content += &format!("timestamp{ts}");
+                }
+                let mut want = independent(method, ds, &content);
+                if upper {
+                    want = want.to_uppercase();
+                }
+                assert_eq!(
+                    call(aliyun_mqtt_password, &dev).unwrap(),
+                    want,
+                    "{pk} {method}"
+                );
+                let name = ["hmacmd5", "hmacsha1", "hmacsha256", "sha256"][method as usize - 1];
+                let ts_part = if ts != 0 {
+                    format!(",timestamp={ts}")
+                } else {
+                    String::new()
+                };
+                assert_eq!(
+                    call(aliyun_mqtt_client_id, &dev).unwrap(),
+                    format!("{real_cid}|securemode=2,signmethod={name}{ts_part}|")
+                );
+            }
+        }
+    }
+}
+
+/// Longest valid device: every output at its maximum size.
+fn longest() -> Dev {
+    let extra = format!("k={}", "v".repeat(ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN - 2));
+    let mut d = Dev::new(
+        &"P".repeat(ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN),
+        &"d".repeat(ALIYUN_MQTT_DEVICE_NAME_MAX_LEN),
+        &"s".repeat(ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN),
+    )
+    .client_id(&"c".repeat(ALIYUN_MQTT_CLIENT_ID_MAX_LEN))
+    .extra(&extra);
+    d.raw.timestamp_ms = u64::MAX;
+    d
+}
+
+#[test]
+fn test_sizes_fit_longest_device_succeed() {
+    let d = longest();
+    // The client id reaches its bound only with the longest mode and method
+    // name; "securemode=2" is one byte short of "-2" (reserved for SPEC 4).
+    assert_eq!(
+        call(aliyun_mqtt_client_id, &d).unwrap().len(),
+        ALIYUN_MQTT_CLIENT_ID_SIZE - 2
+    );
+    assert_eq!(
+        call(aliyun_mqtt_username, &d).unwrap().len(),
+        ALIYUN_MQTT_USERNAME_SIZE - 1
+    );
+    assert_eq!(
+        call(aliyun_mqtt_password, &d).unwrap().len(),
+        ALIYUN_MQTT_PASSWORD_SIZE - 1
+    );
+    let mut creds: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { aliyun_mqtt_sign(&d.raw, &mut creds) },
+        Status::ALIYUN_MQTT_OK
+    );
+    let pk = cs(&"P".repeat(20));
+    let region = cs(&"r".repeat(32));
+    let mut host = [0 as c_char; ALIYUN_MQTT_HOST_SIZE];
+    let mut n = 0;
+    let st = unsafe {
+        aliyun_mqtt_host(
+            pk.as_ptr(),
+            region.as_ptr(),
+            host.as_mut_ptr(),
+            host.len(),
+            &mut n,
+        )
+    };
+    assert_eq!(st, Status::ALIYUN_MQTT_OK);
+    assert_eq!(n, ALIYUN_MQTT_HOST_SIZE - 1);
+}
+
+/// The buffer rule at every cap from 0 to needed + 1, with canaries.
+fn buffer_rule(name: &str, f: &dyn Fn(*mut c_char, usize, *mut usize) -> Status) {
+    let mut full = vec![0u8; 400];
+    let mut needed = 0;
+    assert_eq!(
+        f(full.as_mut_ptr().cast(), full.len(), &mut needed),
+        Status::ALIYUN_MQTT_OK
+    );
+    let want = full[..needed].to_vec();
+    for cap in 0..=needed + 1 {
+        let mut buf = vec![CANARY; needed + 16];
+        let mut len = usize::MAX;
+        let st = f(buf.as_mut_ptr().cast(), cap, &mut len);
+        if cap > needed {
+            assert_eq!(st, Status::ALIYUN_MQTT_OK, "{name} cap {cap}");
+            assert_eq!(len, needed);
+            assert_eq!(&buf[..needed], &want[..]);
+            assert_eq!(buf[needed], 0);
+            assert!(
+                buf[needed + 1..].iter().all(|b| *b == CANARY),
+                "{name} cap {cap}"
+            );
+        } else {
+            assert_eq!(
+                st,
+                Status::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
+                "{name} cap {cap}"
+            );
+            assert_eq!(len, needed, "{name} cap {cap} reports the needed length");
+            if cap > 0 {
+                assert_eq!(buf[0], 0, "{name} cap {cap}: buf holds \"\"");
+                assert!(
+                    buf[1..].iter().all(|b| *b == CANARY),
+                    "{name} cap {cap}: no partial output"
+                );
+            } else {
+                assert!(
+                    buf.iter().all(|b| *b == CANARY),
+                    "{name} cap 0 writes nothing"
+                );
+            }
+        }
+    }
+    // Size query with a NULL buffer, and NULL out_len.
+    let mut len = 0;
+    assert_eq!(
+        f(ptr::null_mut(), 0, &mut len),
+        Status::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(len, needed);
+    assert_eq!(
+        f(full.as_mut_ptr().cast(), full.len(), ptr::null_mut()),
+        Status::ALIYUN_MQTT_OK
+    );
+    assert_eq!(
+        f(ptr::null_mut(), 1, &mut len),
+        Status::ALIYUN_MQTT_ERR_NULL_ARGUMENT
+    );
+    assert_eq!(len, 0);
+}
+
+#[test]
+fn test_buffer_rule_every_cap_succeed() {
+    for dev in [
+        Dev::golden2(),
+        longest(),
+        Dev::new("pk", "device", "secret"),
+    ] {
+        for method in 1..=4u32 {
+            // A copy of the device; its strings stay owned by `dev`.
+            let mut raw = dev.raw;
+            raw.sign_method = method;
+            for (name, f) in FIELDS {
+                buffer_rule(name, &|b, c, l| unsafe { f(&raw, b, c, l) });
+            }
+        }
+    }
+    let pk = cs("a14Xib5kdYd");
+    let region = cs("eu-central-1");
+    buffer_rule("host", &|b, c, l| unsafe {
+        aliyun_mqtt_host(pk.as_ptr(), region.as_ptr(), b, c, l)
+    });
+}
+
+#[test]
+fn test_invalid_inputs_fail() {
+    use aliyun_mqtt_sign::Status as S;
+    let cases: Vec<(Dev, S)> = vec![
+        (
+            Dev::new("", "device", "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        ),
+        (
+            Dev::new(&"p".repeat(21), "device", "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        ),
+        (
+            Dev::new("p.k", "device", "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        ),
+        (
+            Dev::new("pk\u{e9}", "device", "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        ),
+        (
+            Dev::new("pk", "dev", "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        ),
+        (
+            Dev::new("pk", &"d".repeat(33), "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        ),
+        (
+            Dev::new("pk", "dev&ice", "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        ),
+        (
+            Dev::new("pk", "dev|ice", "s"),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        ),
+        (
+            Dev::new("pk", "device", ""),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        ),
+        (
+            Dev::new("pk", "device", "se cret"),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        ),
+        (
+            Dev::new("pk", "device", &"s".repeat(65)),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        ),
+        (
+            Dev::new("pk", "device", "s\u{80}"),
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        ),
+        (
+            Dev::new("pk", "device", "s").client_id(&"c".repeat(65)),
+            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+        ),
+        (
+            Dev::new("pk", "device", "s").client_id("a,b"),
+            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+        ),
+        (
+            Dev::new("pk", "device", "s").client_id("a\x7f"),
+            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+        ),
+        (
+            Dev::new("pk", "device", "s").extra(&format!("k={}", "v".repeat(127))),
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+        ),
+        (
+            Dev::new("pk", "device", "s").extra("a=1,,b=2"),
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+        ),
+        (
+            Dev::new("pk", "device", "s").extra("signmethod=hmacmd5"),
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+        ),
+        (
+            Dev::new("pk", "device", "s").extra("a=1,b=2,a=3"),
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+        ),
+        (
+            Dev::new("pk", "device", "s").extra("a=1 "),
+            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+        ),
+    ];
+    for (dev, want) in cases {
+        for (name, f) in FIELDS {
+            assert_eq!(call(f, &dev), Err(want), "{name}");
+        }
+    }
+    for bad in [0u32, 5, u32::MAX] {
+        let mut dev = Dev::golden2();
+        dev.raw.sign_method = bad;
+        assert_eq!(
+            call(aliyun_mqtt_password, &dev),
+            Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)
+        );
+    }
+    for bad in [0i32, 1, -2, 4, i32::MIN] {
+        let mut dev = Dev::golden2();
+        dev.raw.secure_mode = bad;
+        assert_eq!(
+            call(aliyun_mqtt_client_id, &dev),
+            Err(S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE)
+        );
+    }
+    let mut dev = Dev::golden2();
+    dev.raw.device_secret = ptr::null();
+    assert_eq!(
+        call(aliyun_mqtt_username, &dev),
+        Err(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)
+    );
+    let mut out_len = 5;
+    let st = unsafe { aliyun_mqtt_client_id(ptr::null(), ptr::null_mut(), 0, &mut out_len) };
+    assert_eq!((st, out_len), (S::ALIYUN_MQTT_ERR_NULL_ARGUMENT, 0));
+    let region = cs("cn_shanghai");
+    let pk = cs("pk");
+    let mut buf = [0 as c_char; 100];
+    let st = unsafe {
+        aliyun_mqtt_host(
+            pk.as_ptr(),
+            region.as_ptr(),
+            buf.as_mut_ptr(),
+            100,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(st, S::ALIYUN_MQTT_ERR_INVALID_REGION);
+}
+
+#[test]
+fn test_sign_all_or_nothing_fail() {
+    let mut creds: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
+    let good = Dev::golden2();
+    assert_eq!(
+        unsafe { aliyun_mqtt_sign(&good.raw, &mut creds) },
+        Status::ALIYUN_MQTT_OK
+    );
+    let text = |a: &[c_char]| {
+        unsafe { CStr::from_ptr(a.as_ptr()) }
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        text(&creds.password),
+        "b2488041f64f425016b467ee1c94959ebd592ad1"
+    );
+    let bad = Dev::golden2().extra("x");
+    assert_eq!(
+        unsafe { aliyun_mqtt_sign(&bad.raw, &mut creds) },
+        Status::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS
+    );
+    assert_eq!(
+        (
+            text(&creds.client_id),
+            text(&creds.username),
+            text(&creds.password)
+        ),
+        Default::default()
+    );
+    assert_eq!(
+        unsafe { aliyun_mqtt_sign(&good.raw, ptr::null_mut()) },
+        Status::ALIYUN_MQTT_ERR_NULL_ARGUMENT
+    );
+}
+
+#[test]
+fn test_status_strings_succeed() {
+    for s in Status::ALL {
+        let name = unsafe { CStr::from_ptr(aliyun_mqtt_status_name(s as u32)) }
+            .to_str()
+            .unwrap();
+        assert_eq!(name, format!("{s:?}"));
+        let msg = unsafe { CStr::from_ptr(aliyun_mqtt_status_str(s as u32)) }
+            .to_str()
+            .unwrap();
+        assert!(!msg.is_empty() && msg != "unknown status");
+    }
+    assert_eq!(
+        Status::ALL.len(),
+        Status::ALIYUN_MQTT_ERR_INVALID_REGION as usize + 1
+    );
+    for unknown in [Status::ALL.len() as u32, 1000, u32::MAX] {
+        let msg = unsafe { CStr::from_ptr(aliyun_mqtt_status_str(unknown)) };
+        assert_eq!(msg.to_str().unwrap(), "unknown status");
+    }
+}
+
+#[test]
+fn test_version_matches_cargo_toml_succeed() {
+    let major: u32 = env!("CARGO_PKG_VERSION_MAJOR").parse().unwrap();
+    let minor: u32 = env!("CARGO_PKG_VERSION_MINOR").parse().unwrap();
+    let patch: u32 = env!("CARGO_PKG_VERSION_PATCH").parse().unwrap();
+    assert_eq!(ALIYUN_MQTT_VERSION_MAJOR, major);
+    assert_eq!(ALIYUN_MQTT_VERSION_MINOR, minor);
+    assert_eq!(ALIYUN_MQTT_VERSION_PATCH, patch);
+    assert_eq!(
+        ALIYUN_MQTT_VERSION_NUMBER,
+        major * 10000 + minor * 100 + patch
+    );
+    let v = unsafe { CStr::from_ptr(aliyun_mqtt_version()) };
+    assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    assert!(aliyun_mqtt_keepalive_ok(30) && aliyun_mqtt_keepalive_ok(1200));
+    assert!(!aliyun_mqtt_keepalive_ok(29) && !aliyun_mqtt_keepalive_ok(1201));
+}
