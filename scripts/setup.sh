@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the build needs on a fresh Debian machine that has only
+# cargo, gcc and python3. Idempotent: installs only what is missing.
+#   scripts/setup.sh          cmake (enough to build and run the CLI)
+#   scripts/setup.sh --test   plus g++, cbindgen 0.24.3 (pinned: Debian
+#                             bookworm's), pkg-config, Paho MQTT C, clippy, rustfmt
+set -euo pipefail
+
+packages=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have cmake || packages+=(cmake)
+have make || packages+=(make)
+if [ "${1:-}" = "--test" ]; then
+  have g++ || packages+=(g++)
+  have cbindgen || packages+=(cbindgen)
+  have pkg-config || packages+=(pkg-config)
+  [ -f /usr/include/MQTTClient.h ] || packages+=(libpaho-mqtt-dev)
+fi
+
+if [ ${#packages[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${packages[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${packages[@]}"
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+  cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+fi

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: formatting and lints, cargo tests, then the CMake build and
+# ctest (C and C++ under ASan/UBSan, header freshness, symbols, CLI, Paho
+# loopback, consumer projects). Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+# One cargo target directory for cargo, CMake and the consumer projects.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+echo "== cargo fmt / clippy"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+for features in panic-handler panic-handler,hmac-sha256; do
+  cargo clippy --lib --no-default-features --features "$features" -- -D warnings
+done
+
+echo "== cargo test"
+cargo test
+
+echo "== cmake build + ctest"
+cmake -S . -B build >/dev/null
+cmake --build build -j2
+ctest --test-dir build --output-on-failure
