@@ -464,19 +464,35 @@ pub extern "C" fn aliyun_mqtt_keepalive_ok(seconds: u32) -> bool {
 
 /// The panic handler of the no_std library. No input reaches a panic (the
 /// code is written without panicking operations and tested for it); a
-/// handler must still exist for the artifact to link.
+/// handler must still exist for the artifact to link. It stops the program
+/// with the architecture's trap instruction (as `core::intrinsics::abort`
+/// does), so the library needs nothing from libc for it.
 #[cfg(all(feature = "panic-handler", not(feature = "std"), not(test)))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
-    #[cfg(not(target_os = "none"))]
-    {
-        extern "C" {
-            fn abort() -> !;
-        }
-        // SAFETY: C's abort() takes no arguments and never returns.
-        unsafe { abort() }
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    // SAFETY: `ud2` raises an invalid-opcode trap and never returns; it
+    // touches no memory and no stack.
+    unsafe {
+        core::arch::asm!("ud2", options(noreturn, nomem, nostack))
     }
-    #[cfg(target_os = "none")]
+    #[cfg(target_arch = "arm")]
+    // SAFETY: `udf` raises an undefined-instruction fault (HardFault on
+    // Cortex-M) and never returns; it touches no memory and no stack.
+    unsafe {
+        core::arch::asm!("udf #0", options(noreturn, nomem, nostack))
+    }
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: `brk` raises a breakpoint exception and never returns.
+    unsafe {
+        core::arch::asm!("brk #0x1", options(noreturn, nomem, nostack))
+    }
+    #[cfg(not(any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64"
+    )))]
     loop {
         core::hint::spin_loop();
     }
