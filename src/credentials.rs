@@ -1,6 +1,6 @@
 //! The CONNECT fields of a device that holds its DeviceSecret (SPEC 1).
 
-use crate::sign::{sign, SignMethod};
+use crate::sign::{sign, wipe, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
 use crate::writer::{emit, u64_decimal, Writer};
@@ -170,7 +170,10 @@ pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
         },
         ts,
     ];
-    let digest = sign(dev.sign_method, dev.device_secret, &content)?;
-    w.push_hex(digest.as_bytes(), dev.uppercase_hex)?;
+    let mut digest = [0u8; MAX_DIGEST_LEN];
+    let len = sign(dev.sign_method, dev.device_secret, &content, &mut digest)?;
+    let result = w.push_hex(digest.get(..len).unwrap_or_default(), dev.uppercase_hex);
+    wipe(&mut digest);
+    result?;
     w.finish()
 }

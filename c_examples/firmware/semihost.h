@@ -1,0 +1,7 @@
+#ifndef FIRMWARE_SEMIHOST_H
+#define FIRMWARE_SEMIHOST_H
+/* Writes a NUL-terminated string to the host's console. */
+void sh_write(const char *s);
+/* Ends the QEMU run: exit status 0 when ok, 1 otherwise. */
+void sh_exit(int ok) __attribute__((noreturn));
+#endif
