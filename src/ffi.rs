@@ -101,6 +101,7 @@ pub struct aliyun_mqtt_credentials {
 ///
 /// # Safety
 /// `p` is NULL or points to a readable NUL-terminated string.
+#[inline(never)] // one copy for all fields: smaller firmware
 unsafe fn c_str<'a>(p: *const c_char, max: usize, err: S) -> Result<Option<&'a [u8]>, S> {
     if p.is_null() {
         return Ok(None);

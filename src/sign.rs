@@ -2,19 +2,6 @@
 
 use crate::status::aliyun_mqtt_status as S;
 
-// The `digest` traits, re-exported by whichever hash crate is compiled in
-// (all three re-export the same digest 0.11).
-#[cfg(all(
-    not(feature = "hmac-sha256"),
-    not(feature = "hmac-sha1"),
-    feature = "hmac-md5"
-))]
-use md5::digest;
-#[cfg(all(not(feature = "hmac-sha256"), feature = "hmac-sha1"))]
-use sha1::digest;
-#[cfg(feature = "hmac-sha256")]
-use sha2::digest;
-
 /// How the password is computed (SPEC 1). The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignMethod {
@@ -96,12 +83,6 @@ pub const MAX_DIGEST_LEN: usize = 32;
 /// [`SignMethod::Sha256`] the digest is SHA-256 over the parts followed by
 /// `key`. A method compiled out of this build gives
 /// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`.
-///
-/// HMAC is computed here over the hash crates rather than with the `hmac`
-/// crate: one hash state is live at a time and the padded key block is
-/// reused for both passes, which keeps the peak stack of a call within the
-/// firmware budget. The key block and the inner digest are wiped before
-/// return; hash states wipe themselves (`zeroize` feature).
 #[allow(unused_variables)] // when every method is compiled out
 pub fn sign(
     method: SignMethod,
@@ -111,13 +92,20 @@ pub fn sign(
 ) -> Result<usize, S> {
     match method {
         #[cfg(feature = "hmac-md5")]
-        SignMethod::HmacMd5 => Ok(hmac::<md5::Md5>(key, parts, out)),
+        SignMethod::HmacMd5 => Ok(hmac(Algo::Md5, key, parts, out)),
         #[cfg(feature = "hmac-sha1")]
-        SignMethod::HmacSha1 => Ok(hmac::<sha1::Sha1>(key, parts, out)),
+        SignMethod::HmacSha1 => Ok(hmac(Algo::Sha1, key, parts, out)),
         #[cfg(feature = "hmac-sha256")]
-        SignMethod::HmacSha256 => Ok(hmac::<sha2::Sha256>(key, parts, out)),
+        SignMethod::HmacSha256 => Ok(hmac(Algo::Sha256, key, parts, out)),
         #[cfg(feature = "sha256")]
-        SignMethod::Sha256 => Ok(sha256_then_key(key, parts, out)),
+        SignMethod::Sha256 => {
+            let mut hash = Hash::new(Algo::Sha256);
+            for part in parts {
+                hash.update(part);
+            }
+            hash.update(key);
+            Ok(hash.finalize(out))
+        }
         #[allow(unreachable_patterns)]
         _ => Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD),
     }
@@ -129,67 +117,256 @@ pub fn wipe(bytes: &mut [u8]) {
     core::hint::black_box(bytes);
 }
 
-/// Copies `digest` to the front of `out`; returns its length.
+/// HMAC (RFC 2104) over [`Hash`]: one hash state is live at a time and the
+/// padded key block serves both passes, so a call needs little stack. The
+/// key block, the inner digest and the hash state are wiped before return.
+#[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+fn hmac(algo: Algo, key: &[u8], parts: &[&[u8]], out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
+    const IPAD: u8 = 0x36;
+    const OPAD: u8 = 0x5c;
+    // K0: the key, or its digest when longer than a block, zero-padded.
+    let mut block = [0u8; BLOCK_LEN];
+    let mut hash = Hash::new(algo);
+    if key.len() > BLOCK_LEN {
+        hash.update(key);
+        let mut hashed = [0u8; MAX_DIGEST_LEN];
+        hash.finalize_reset(&mut hashed);
+        copy_prefix(&mut block, &hashed);
+        wipe(&mut hashed);
+    } else {
+        copy_prefix(&mut block, key);
+    }
+    block.iter_mut().for_each(|b| *b ^= IPAD);
+    hash.update(&block);
+    for part in parts {
+        hash.update(part);
+    }
+    let mut inner = [0u8; MAX_DIGEST_LEN];
+    let inner_len = hash.finalize_reset(&mut inner);
+    block.iter_mut().for_each(|b| *b ^= IPAD ^ OPAD);
+    hash.update(&block);
+    wipe(&mut block);
+    hash.update(inner.get(..inner_len).unwrap_or_default());
+    wipe(&mut inner);
+    hash.finalize(out)
+}
+
+/// Copies as much of `src` as fits to the front of `dst`.
 #[cfg(any(
     feature = "hmac-md5",
     feature = "hmac-sha1",
     feature = "hmac-sha256",
     feature = "sha256"
 ))]
-fn put(digest: &[u8], out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
-    for (dst, src) in out.iter_mut().zip(digest) {
-        *dst = *src;
+fn copy_prefix(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
     }
-    digest.len().min(MAX_DIGEST_LEN)
 }
 
-// Not inlined: each method gets its own frame, so the stack peak is the
-// largest method's rather than the sum of all of them.
-#[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
-#[inline(never)]
-fn hmac<D>(key: &[u8], parts: &[&[u8]], out: &mut [u8; MAX_DIGEST_LEN]) -> usize
-where
-    D: digest::Digest + digest::FixedOutputReset + digest::common::BlockSizeUser,
-{
-    use digest::Digest;
-    const IPAD: u8 = 0x36;
-    const OPAD: u8 = 0x5c;
-    // K0: the key, or its digest when longer than a block, zero-padded.
-    let mut block = digest::common::Block::<D>::default();
-    if key.len() > block.len() {
-        let mut hashed = <D as Digest>::digest(key);
-        for (dst, src) in block.iter_mut().zip(hashed.iter()) {
-            *dst = *src;
-        }
-        wipe(&mut hashed);
-    } else {
-        for (dst, src) in block.iter_mut().zip(key) {
-            *dst = *src;
-        }
-    }
-    block.iter_mut().for_each(|b| *b ^= IPAD);
-    let mut hasher = D::new();
-    Digest::update(&mut hasher, &block);
-    for part in parts {
-        Digest::update(&mut hasher, part);
-    }
-    let mut inner = Digest::finalize_reset(&mut hasher);
-    block.iter_mut().for_each(|b| *b ^= IPAD ^ OPAD);
-    Digest::update(&mut hasher, &block);
-    wipe(&mut block);
-    Digest::update(&mut hasher, &inner);
-    wipe(&mut inner);
-    put(&Digest::finalize(hasher), out)
+#[cfg(any(
+    feature = "hmac-md5",
+    feature = "hmac-sha1",
+    feature = "hmac-sha256",
+    feature = "sha256"
+))]
+const BLOCK_LEN: usize = 64;
+
+/// The hash functions, all Merkle-Damgard with 64-byte blocks.
+#[cfg(any(
+    feature = "hmac-md5",
+    feature = "hmac-sha1",
+    feature = "hmac-sha256",
+    feature = "sha256"
+))]
+#[derive(Clone, Copy)]
+enum Algo {
+    #[cfg(feature = "hmac-md5")]
+    Md5,
+    #[cfg(feature = "hmac-sha1")]
+    Sha1,
+    #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+    Sha256,
 }
 
-#[cfg(feature = "sha256")]
-#[inline(never)]
-fn sha256_then_key(key: &[u8], parts: &[&[u8]], out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
-    use sha2::Digest as _;
-    let mut hasher = sha2::Sha256::new();
-    for part in parts {
-        hasher.update(part);
+/// Streaming MD5 / SHA-1 / SHA-256 over the RustCrypto crates' compression
+/// functions (`md5::block_api::compress`, `sha1::block_api::compress`,
+/// `sha2::block_api::compress256`). The buffering and padding live here, once
+/// for all three, rather than in the `digest` wrappers: smaller code and a
+/// shallower stack on microcontrollers. State and buffer are wiped on drop.
+#[cfg(any(
+    feature = "hmac-md5",
+    feature = "hmac-sha1",
+    feature = "hmac-sha256",
+    feature = "sha256"
+))]
+struct Hash {
+    algo: Algo,
+    state: [u32; 8],
+    buf: [u8; BLOCK_LEN],
+    buf_len: usize,
+    /// Bytes hashed so far. Messages here are a few hundred bytes; the
+    /// length field is mod 2^64 bits as all three hashes specify.
+    total: usize,
+}
+
+#[cfg(any(
+    feature = "hmac-md5",
+    feature = "hmac-sha1",
+    feature = "hmac-sha256",
+    feature = "sha256"
+))]
+impl Hash {
+    fn new(algo: Algo) -> Self {
+        let state = match algo {
+            #[cfg(feature = "hmac-md5")]
+            Algo::Md5 => [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0, 0, 0, 0],
+            #[cfg(feature = "hmac-sha1")]
+            Algo::Sha1 => [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0xc3d2_e1f0, 0, 0, 0],
+            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+            Algo::Sha256 => [
+                0x6a09_e667,
+                0xbb67_ae85,
+                0x3c6e_f372,
+                0xa54f_f53a,
+                0x510e_527f,
+                0x9b05_688c,
+                0x1f83_d9ab,
+                0x5be0_cd19,
+            ],
+        };
+        Hash {
+            algo,
+            state,
+            buf: [0; BLOCK_LEN],
+            buf_len: 0,
+            total: 0,
+        }
     }
-    hasher.update(key);
-    put(&hasher.finalize(), out)
+
+    fn compress(&mut self, blocks: &[[u8; BLOCK_LEN]]) {
+        match self.algo {
+            #[cfg(feature = "hmac-md5")]
+            Algo::Md5 => {
+                if let Some(state) = self.state.first_chunk_mut::<4>() {
+                    md5::block_api::compress(state, blocks);
+                }
+            }
+            #[cfg(feature = "hmac-sha1")]
+            Algo::Sha1 => {
+                if let Some(state) = self.state.first_chunk_mut::<5>() {
+                    sha1::block_api::compress(state, blocks);
+                }
+            }
+            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+            Algo::Sha256 => sha2::block_api::compress256(&mut self.state, blocks),
+        }
+    }
+
+    fn compress_buffer(&mut self) {
+        let block = [self.buf];
+        self.compress(&block);
+    }
+
+    #[allow(clippy::arithmetic_side_effects)] // buf_len <= 64; total wraps by definition
+    fn update(&mut self, mut data: &[u8]) {
+        self.total = self.total.wrapping_add(data.len());
+        if self.buf_len > 0 {
+            let room = BLOCK_LEN - self.buf_len;
+            let (head, rest) = data.split_at(room.min(data.len()));
+            if let Some(dst) = self.buf.get_mut(self.buf_len..self.buf_len + head.len()) {
+                dst.copy_from_slice(head);
+            }
+            self.buf_len += head.len();
+            data = rest;
+            if self.buf_len < BLOCK_LEN {
+                return;
+            }
+            self.compress_buffer();
+            self.buf_len = 0;
+        }
+        let (blocks, tail) = data.as_chunks::<BLOCK_LEN>();
+        if !blocks.is_empty() {
+            self.compress(blocks);
+        }
+        copy_prefix(&mut self.buf, tail);
+        self.buf_len = tail.len();
+    }
+
+    /// Pads, writes the digest to the front of `out`, returns its length and
+    /// leaves the state ready for a new message (same algorithm).
+    #[allow(clippy::arithmetic_side_effects)] // buf_len < 64 after update
+    fn finalize_reset(&mut self, out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
+        let bits = (self.total as u64).wrapping_mul(8);
+        let little_endian = self.is_md5();
+        if let Some(b) = self.buf.get_mut(self.buf_len) {
+            *b = 0x80;
+        }
+        if let Some(rest) = self.buf.get_mut(self.buf_len + 1..) {
+            rest.fill(0);
+        }
+        if self.buf_len + 1 > BLOCK_LEN - 8 {
+            self.compress_buffer();
+            self.buf.fill(0);
+        }
+        let len_bytes = if little_endian {
+            bits.to_le_bytes()
+        } else {
+            bits.to_be_bytes()
+        };
+        if let Some(tail) = self.buf.last_chunk_mut::<8>() {
+            *tail = len_bytes;
+        }
+        self.compress_buffer();
+        let words = match self.algo {
+            #[cfg(feature = "hmac-md5")]
+            Algo::Md5 => 4,
+            #[cfg(feature = "hmac-sha1")]
+            Algo::Sha1 => 5,
+            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+            Algo::Sha256 => 8,
+        };
+        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state.iter()).take(words) {
+            let bytes = if little_endian {
+                word.to_le_bytes()
+            } else {
+                word.to_be_bytes()
+            };
+            chunk.copy_from_slice(&bytes);
+        }
+        let algo = self.algo;
+        self.wipe();
+        *self = Hash::new(algo);
+        words * 4
+    }
+
+    fn finalize(mut self, out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
+        self.finalize_reset(out)
+    }
+
+    fn is_md5(&self) -> bool {
+        #[cfg(feature = "hmac-md5")]
+        let md5 = matches!(self.algo, Algo::Md5);
+        #[cfg(not(feature = "hmac-md5"))]
+        let md5 = false;
+        md5
+    }
+
+    fn wipe(&mut self) {
+        wipe(&mut self.buf);
+        self.state.fill(0);
+        core::hint::black_box(&mut self.state);
+    }
+}
+
+#[cfg(any(
+    feature = "hmac-md5",
+    feature = "hmac-sha1",
+    feature = "hmac-sha256",
+    feature = "sha256"
+))]
+impl Drop for Hash {
+    fn drop(&mut self) {
+        self.wipe();
+    }
 }

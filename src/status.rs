@@ -77,38 +77,47 @@ impl aliyun_mqtt_status {
 
     /// The status's C name, static and NUL-terminated.
     pub fn name(self) -> &'static [u8] {
-        match self {
-            S::ALIYUN_MQTT_OK => b"ALIYUN_MQTT_OK\0",
-            S::ALIYUN_MQTT_ERR_NULL_ARGUMENT => b"ALIYUN_MQTT_ERR_NULL_ARGUMENT\0",
-            S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL => b"ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL\0",
-            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY => b"ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY\0",
-            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME => b"ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME\0",
-            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET => b"ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET\0",
-            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID => b"ALIYUN_MQTT_ERR_INVALID_CLIENT_ID\0",
-            S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD => b"ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD\0",
-            S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE => b"ALIYUN_MQTT_ERR_INVALID_SECURE_MODE\0",
-            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS => b"ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS\0",
-            S::ALIYUN_MQTT_ERR_INVALID_REGION => b"ALIYUN_MQTT_ERR_INVALID_REGION\0",
-        }
+        nth_string(NAMES, self as usize)
     }
 
     /// A static, NUL-terminated description of the status.
     pub fn message(self) -> &'static [u8] {
-        match self {
-            S::ALIYUN_MQTT_OK => b"ok\0",
-            S::ALIYUN_MQTT_ERR_NULL_ARGUMENT => b"a required pointer is NULL\0",
-            S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL => b"output buffer too small\0",
-            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY => b"invalid product key\0",
-            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME => b"invalid device name\0",
-            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET => b"invalid device secret\0",
-            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID => b"invalid client id\0",
-            S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD => b"invalid or disabled sign method\0",
-            S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE => b"invalid secure mode\0",
-            S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS => b"invalid extra parameters\0",
-            S::ALIYUN_MQTT_ERR_INVALID_REGION => b"invalid region id\0",
-        }
+        nth_string(MESSAGES, self as usize)
     }
 }
+
+/// The `n`th of the NUL-terminated strings packed in `blob`, NUL included.
+fn nth_string(blob: &'static [u8], n: usize) -> &'static [u8] {
+    blob.split_inclusive(|b| *b == 0)
+        .nth(n)
+        .unwrap_or(b"unknown status\0")
+}
+
+// Packed, in status order. One blob each (interior NULs keep them out of the
+// linker's merged C-string section), so an image that never asks for a
+// status text drops them with --gc-sections.
+static NAMES: &[u8] = b"ALIYUN_MQTT_OK\0\
+ALIYUN_MQTT_ERR_NULL_ARGUMENT\0\
+ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL\0\
+ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY\0\
+ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME\0\
+ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET\0\
+ALIYUN_MQTT_ERR_INVALID_CLIENT_ID\0\
+ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD\0\
+ALIYUN_MQTT_ERR_INVALID_SECURE_MODE\0\
+ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS\0\
+ALIYUN_MQTT_ERR_INVALID_REGION\0";
+static MESSAGES: &[u8] = b"ok\0\
+a required pointer is NULL\0\
+output buffer too small\0\
+invalid product key\0\
+invalid device name\0\
+invalid device secret\0\
+invalid client id\0\
+invalid or disabled sign method\0\
+invalid secure mode\0\
+invalid extra parameters\0\
+invalid region id\0";
 
 /// Why a builder of the safe API did not produce its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

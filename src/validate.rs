@@ -1,4 +1,7 @@
 //! Input checks. Each returns the status that names the field.
+//!
+//! One byte-class function and one range check serve every field (rather
+//! than a generic check per predicate): the firmware build is smaller.
 
 use crate::limits::*;
 use crate::status::aliyun_mqtt_status as S;
@@ -6,72 +9,86 @@ use crate::status::aliyun_mqtt_status as S;
 /// Parameter keys the library writes itself; `extra_params` may not repeat them.
 pub const RESERVED_KEYS: [&[u8]; 3] = [b"securemode", b"signmethod", b"timestamp"];
 
-/// Printable ASCII without space.
-fn visible(b: u8) -> bool {
-    b.is_ascii_graphic()
+/// ASCII letter or digit.
+const ALNUM: u8 = 1;
+/// One of `-_@.:` (allowed in a DeviceName besides ALNUM).
+const NAME: u8 = 2;
+/// Printable ASCII except space (0x21..=0x7e).
+const VISIBLE: u8 = 4;
+/// `|`, the client identifier's outer separator.
+const PIPE: u8 = 8;
+/// `,` or `=`, the parameter separators.
+const PARAM_SEP: u8 = 16;
+/// `[a-z0-9-]`, a region id character.
+const REGION: u8 = 32;
+
+fn class(b: u8) -> u8 {
+    let mut c = 0;
+    if b.is_ascii_graphic() {
+        c |= VISIBLE;
+    }
+    if b.is_ascii_alphanumeric() {
+        c |= ALNUM;
+    }
+    if matches!(b, b'-' | b'_' | b'@' | b'.' | b':') {
+        c |= NAME;
+    }
+    if b == b'|' {
+        c |= PIPE;
+    }
+    if matches!(b, b',' | b'=') {
+        c |= PARAM_SEP;
+    }
+    if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
+        c |= REGION;
+    }
+    c
 }
 
-fn all(s: &[u8], min: usize, max: usize, ok: impl Fn(u8) -> bool, err: S) -> Result<(), S> {
-    if s.len() < min || s.len() > max || !s.iter().all(|b| ok(*b)) {
-        return Err(err);
+/// `s` has `min..=max` bytes, each in a class of `any_of` and none of `none_of`.
+fn check(s: &[u8], min: usize, max: usize, any_of: u8, none_of: u8, err: S) -> Result<(), S> {
+    let ok = s.len() >= min
+        && s.len() <= max
+        && s.iter().all(|b| {
+            let c = class(*b);
+            c & any_of != 0 && c & none_of == 0
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(err)
     }
-    Ok(())
 }
 
 /// ProductKey: 1..=20 ASCII letters and digits (it also goes into host names).
 pub fn product_key(s: &[u8]) -> Result<(), S> {
-    all(
-        s,
-        1,
-        ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
-        |b| b.is_ascii_alphanumeric(),
-        S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
-    )
+    let err = S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY;
+    check(s, 1, ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN, ALNUM, 0, err)
 }
 
 /// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:` (SPEC 1).
 pub fn device_name(s: &[u8]) -> Result<(), S> {
-    all(
-        s,
-        ALIYUN_MQTT_DEVICE_NAME_MIN_LEN,
-        ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
-        |b| b.is_ascii_alphanumeric() || b"-_@.:".contains(&b),
-        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
-    )
+    let err = S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME;
+    let (min, max) = (ALIYUN_MQTT_DEVICE_NAME_MIN_LEN, ALIYUN_MQTT_DEVICE_NAME_MAX_LEN);
+    check(s, min, max, ALNUM | NAME, 0, err)
 }
 
 /// DeviceSecret (or ProductSecret): 1..=64 printable ASCII, no space.
 pub fn device_secret(s: &[u8]) -> Result<(), S> {
-    all(
-        s,
-        1,
-        ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-        visible,
-        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
-    )
+    let err = S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET;
+    check(s, 1, ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN, VISIBLE, 0, err)
 }
 
 /// Client id: 1..=64 printable ASCII except the separators `|`, `,`, `=`.
 pub fn client_id(s: &[u8]) -> Result<(), S> {
-    all(
-        s,
-        1,
-        ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
-        |b| visible(b) && !b"|,=".contains(&b),
-        S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
-    )
+    let err = S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID;
+    check(s, 1, ALIYUN_MQTT_CLIENT_ID_MAX_LEN, VISIBLE, PIPE | PARAM_SEP, err)
 }
 
 /// Region id: 1..=32 of `[a-z0-9-]`, not starting or ending with `-`.
 pub fn region(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_REGION;
-    all(
-        s,
-        1,
-        ALIYUN_MQTT_REGION_MAX_LEN,
-        |b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-',
-        err,
-    )?;
+    check(s, 1, ALIYUN_MQTT_REGION_MAX_LEN, REGION, 0, err)?;
     if s.first() == Some(&b'-') || s.last() == Some(&b'-') {
         return Err(err);
     }
@@ -81,39 +98,41 @@ pub fn region(s: &[u8]) -> Result<(), S> {
 /// Extra parameters: `k=v[,k=v...]`, keys and values non-empty printable
 /// ASCII without `|`, `,`, `=`, keys unique and not reserved, at most 128
 /// bytes in all.
+#[allow(clippy::arithmetic_side_effects)] // indices are bounded by s.len() <= 128
 pub fn extra_params(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS;
-    all(
-        s,
-        1,
-        ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN,
-        |b| visible(b) && b != b'|',
-        err,
-    )?;
-    for (i, pair) in s.split(|b| *b == b',').enumerate() {
-        let key = param_key(pair).ok_or(err)?;
-        if RESERVED_KEYS.contains(&key) {
-            return Err(err);
-        }
-        // Quadratic, but over at most 64 pairs of a 128-byte string.
-        let repeated = s
-            .split(|b| *b == b',')
-            .take(i)
-            .any(|earlier| param_key(earlier) == Some(key));
-        if repeated {
-            return Err(err);
+    check(s, 1, ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN, VISIBLE, PIPE, err)?;
+    let mut key_start = 0;
+    let mut eq = None;
+    // One pass; a virtual `,` after the last byte closes the last pair.
+    for i in 0..=s.len() {
+        match s.get(i).copied().unwrap_or(b',') {
+            b'=' if eq.is_none() => eq = Some(i),
+            b'=' => return Err(err),
+            b',' => {
+                let eq_at = eq.take().ok_or(err)?;
+                let key = s.get(key_start..eq_at).ok_or(err)?;
+                if key.is_empty() || eq_at + 1 == i || RESERVED_KEYS.contains(&key) {
+                    return Err(err);
+                }
+                // Is `key=` at the start of an earlier pair? Quadratic, but
+                // over at most 64 pairs of a 128-byte string.
+                let mut at = 0;
+                while at < key_start {
+                    if s.get(at..).is_some_and(|rest| rest.starts_with(key))
+                        && s.get(at + key.len()) == Some(&b'=')
+                    {
+                        return Err(err);
+                    }
+                    // Next pair: one past the next comma.
+                    at += s.get(at..key_start).map_or(key_start, |r| {
+                        r.iter().position(|b| *b == b',').unwrap_or(r.len())
+                    }) + 1;
+                }
+                key_start = i + 1;
+            }
+            _ => {}
         }
     }
     Ok(())
-}
-
-/// The key of `k=v` when both sides are non-empty and there is one `=`.
-fn param_key(pair: &[u8]) -> Option<&[u8]> {
-    let mut sides = pair.split(|b| *b == b'=');
-    let key = sides.next()?;
-    let value = sides.next()?;
-    if key.is_empty() || value.is_empty() || sides.next().is_some() {
-        return None;
-    }
-    Some(key)
 }

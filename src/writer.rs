@@ -60,10 +60,18 @@ impl<'a> Writer<'a> {
     }
 
     /// Appends `bytes` as hex digits, upper or lower case.
+    #[allow(clippy::arithmetic_side_effects)] // bytes.len() <= 32
     pub fn push_hex(&mut self, bytes: &[u8], uppercase: bool) -> Result<(), Error> {
-        for b in bytes {
-            self.push(&[hex_digit(b >> 4, uppercase), hex_digit(b & 0x0f, uppercase)])?;
+        let end = self.len.saturating_add(bytes.len() * 2);
+        if let Some(out) = self.out.as_deref_mut() {
+            let dst = out.get_mut(self.len..end).ok_or(Error::TooSmall(end))?;
+            for (pair, b) in dst.chunks_exact_mut(2).zip(bytes) {
+                for (d, nibble) in pair.iter_mut().zip([b >> 4, b & 0x0f]) {
+                    *d = hex_digit(nibble, uppercase);
+                }
+            }
         }
+        self.len = end;
         Ok(())
     }
 
@@ -78,16 +86,29 @@ impl<'a> Writer<'a> {
 }
 
 /// Renders `value` in decimal into `digits`, returning the used tail.
-#[allow(clippy::arithmetic_side_effects)] // `value % 10 < 10`: b'0' + it is a digit
-pub fn u64_decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
-    // u64::MAX has 20 digits, so the loop always ends on `value == 0`.
+///
+/// Divides by ten on four 16-bit limbs with 32-bit arithmetic: a 32-bit
+/// division by a constant is a multiply, while a 64-bit one would pull the
+/// software division routine into a Cortex-M image (larger than this).
+#[allow(clippy::arithmetic_side_effects)] // limbs < 2^16, rem < 10: no overflow
+pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut limbs = [
+        (value >> 48) as u32,
+        (value >> 32) as u32 & 0xffff,
+        (value >> 16) as u32 & 0xffff,
+        value as u32 & 0xffff,
+    ];
     let mut start = digits.len();
-    for (i, d) in digits.iter_mut().enumerate().rev() {
-        // `value % 10` is below 10, so the cast cannot truncate.
-        *d = b'0' + (value % 10) as u8;
-        value /= 10;
-        start = i;
-        if value == 0 {
+    for d in digits.iter_mut().rev() {
+        let mut rem = 0u32;
+        for limb in limbs.iter_mut() {
+            let cur = (rem << 16) | *limb;
+            *limb = cur / 10;
+            rem = cur % 10;
+        }
+        *d = b'0' + rem as u8;
+        start -= 1;
+        if limbs == [0; 4] {
             break;
         }
     }
