@@ -1,9 +1,9 @@
 //! The CONNECT fields of a device that holds its DeviceSecret (SPEC 1).
 
-use crate::sign::{sign, wipe, SignMethod, MAX_DIGEST_LEN};
+use crate::sign::{sign_into, SignMethod};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
-use crate::writer::{emit, u64_decimal, Writer};
+use crate::writer::{emit, hex_digit, u64_decimal};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,10 +142,13 @@ pub fn username(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 
 /// Writes the MQTT password, the hex digest of the sorted content
 /// `clientId..deviceName..productKey..[timestamp..]`, and a NUL into `out`.
+#[allow(clippy::arithmetic_side_effects)] // i < digest len <= 32
 pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     dev.validate()?;
-    let needed = dev.sign_method.hex_len();
-    let mut w = Writer::for_output(out, needed)?;
+    let hex_len = dev.sign_method.hex_len();
+    if out.len() <= hex_len {
+        return Err(Error::TooSmall(hex_len));
+    }
     let [c0, c1, c2] = dev.client_id_parts();
     let mut digits = [0u8; 20];
     let ts: &[u8] = match dev.timestamp_ms {
@@ -170,10 +173,22 @@ pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
         },
         ts,
     ];
-    let mut digest = [0u8; MAX_DIGEST_LEN];
-    let len = sign(dev.sign_method, dev.device_secret, &content, &mut digest)?;
-    let result = w.push_hex(digest.get(..len).unwrap_or_default(), dev.uppercase_hex);
-    wipe(&mut digest);
-    result?;
-    w.finish()
+    // The digest goes to the second half of the output, then is expanded to
+    // hex in place from the front: byte i is read before digits 2i and 2i+1
+    // are written, and 2i+1 <= half+i, so nothing unread is overwritten.
+    let half = hex_len / 2;
+    let (_, tail) = out.split_at_mut(half);
+    let len = sign_into(dev.sign_method, dev.device_secret, &content, tail)?;
+    for i in 0..len {
+        let byte = out.get(half + i).copied().unwrap_or_default();
+        for (j, nibble) in [byte >> 4, byte & 0x0f].into_iter().enumerate() {
+            if let Some(d) = out.get_mut(2 * i + j) {
+                *d = hex_digit(nibble, dev.uppercase_hex);
+            }
+        }
+    }
+    if let Some(nul) = out.get_mut(hex_len) {
+        *nul = 0;
+    }
+    Ok(hex_len)
 }

@@ -83,12 +83,25 @@ pub const MAX_DIGEST_LEN: usize = 32;
 /// [`SignMethod::Sha256`] the digest is SHA-256 over the parts followed by
 /// `key`. A method compiled out of this build gives
 /// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`.
-#[allow(unused_variables)] // when every method is compiled out
 pub fn sign(
     method: SignMethod,
     key: &[u8],
     parts: &[&[u8]],
     out: &mut [u8; MAX_DIGEST_LEN],
+) -> Result<usize, S> {
+    sign_into(method, key, parts, out)
+}
+
+/// [`sign`] into a slice of at least `method.digest_len()` bytes (shorter
+/// slices get a truncated digest; callers check the length first). The
+/// slice may be the tail of the caller's output buffer, which spares a
+/// digest-sized copy on the stack.
+#[allow(unused_variables)] // when every method is compiled out
+pub fn sign_into(
+    method: SignMethod,
+    key: &[u8],
+    parts: &[&[u8]],
+    out: &mut [u8],
 ) -> Result<usize, S> {
     match method {
         #[cfg(feature = "hmac-md5")]
@@ -98,14 +111,7 @@ pub fn sign(
         #[cfg(feature = "hmac-sha256")]
         SignMethod::HmacSha256 => Ok(hmac(Algo::Sha256, key, parts, out)),
         #[cfg(feature = "sha256")]
-        SignMethod::Sha256 => {
-            let mut hash = Hash::new(Algo::Sha256);
-            for part in parts {
-                hash.update(part);
-            }
-            hash.update(key);
-            Ok(hash.finalize(out))
-        }
+        SignMethod::Sha256 => Ok(sha256_then_key(key, parts, out)),
         #[allow(unreachable_patterns)]
         _ => Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD),
     }
@@ -121,18 +127,19 @@ pub fn wipe(bytes: &mut [u8]) {
 /// padded key block serves both passes, so a call needs little stack. The
 /// key block, the inner digest and the hash state are wiped before return.
 #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
-fn hmac(algo: Algo, key: &[u8], parts: &[&[u8]], out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
+#[inline(never)]
+fn hmac(algo: Algo, key: &[u8], parts: &[&[u8]], out: &mut [u8]) -> usize {
     const IPAD: u8 = 0x36;
     const OPAD: u8 = 0x5c;
+    // `out` doubles as scratch for the hashed long key and the inner digest,
+    // which keeps the frame small on microcontrollers.
     // K0: the key, or its digest when longer than a block, zero-padded.
     let mut block = [0u8; BLOCK_LEN];
     let mut hash = Hash::new(algo);
     if key.len() > BLOCK_LEN {
         hash.update(key);
-        let mut hashed = [0u8; MAX_DIGEST_LEN];
-        hash.finalize_reset(&mut hashed);
-        copy_prefix(&mut block, &hashed);
-        wipe(&mut hashed);
+        let len = hash.finalize_reset(out);
+        copy_prefix(&mut block, out.get(..len).unwrap_or_default());
     } else {
         copy_prefix(&mut block, key);
     }
@@ -141,14 +148,25 @@ fn hmac(algo: Algo, key: &[u8], parts: &[&[u8]], out: &mut [u8; MAX_DIGEST_LEN])
     for part in parts {
         hash.update(part);
     }
-    let mut inner = [0u8; MAX_DIGEST_LEN];
-    let inner_len = hash.finalize_reset(&mut inner);
+    let inner_len = hash.finalize_reset(out);
     block.iter_mut().for_each(|b| *b ^= IPAD ^ OPAD);
     hash.update(&block);
     wipe(&mut block);
-    hash.update(inner.get(..inner_len).unwrap_or_default());
-    wipe(&mut inner);
-    hash.finalize(out)
+    hash.update(out.get(..inner_len).unwrap_or_default());
+    hash.finalize_reset(out)
+}
+
+/// SHA-256 over the parts followed by the key (the inferred `sha256` rule).
+/// Not inlined, like [`hmac`]: the caller's frame stays small.
+#[cfg(feature = "sha256")]
+#[inline(never)]
+fn sha256_then_key(key: &[u8], parts: &[&[u8]], out: &mut [u8]) -> usize {
+    let mut hash = Hash::new(Algo::Sha256);
+    for part in parts {
+        hash.update(part);
+    }
+    hash.update(key);
+    hash.finalize_reset(out)
 }
 
 /// Copies as much of `src` as fits to the front of `dst`.
@@ -220,9 +238,27 @@ impl Hash {
     fn new(algo: Algo) -> Self {
         let state = match algo {
             #[cfg(feature = "hmac-md5")]
-            Algo::Md5 => [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0, 0, 0, 0],
+            Algo::Md5 => [
+                0x6745_2301,
+                0xefcd_ab89,
+                0x98ba_dcfe,
+                0x1032_5476,
+                0,
+                0,
+                0,
+                0,
+            ],
             #[cfg(feature = "hmac-sha1")]
-            Algo::Sha1 => [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0xc3d2_e1f0, 0, 0, 0],
+            Algo::Sha1 => [
+                0x6745_2301,
+                0xefcd_ab89,
+                0x98ba_dcfe,
+                0x1032_5476,
+                0xc3d2_e1f0,
+                0,
+                0,
+                0,
+            ],
             #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
             Algo::Sha256 => [
                 0x6a09_e667,
@@ -245,27 +281,11 @@ impl Hash {
     }
 
     fn compress(&mut self, blocks: &[[u8; BLOCK_LEN]]) {
-        match self.algo {
-            #[cfg(feature = "hmac-md5")]
-            Algo::Md5 => {
-                if let Some(state) = self.state.first_chunk_mut::<4>() {
-                    md5::block_api::compress(state, blocks);
-                }
-            }
-            #[cfg(feature = "hmac-sha1")]
-            Algo::Sha1 => {
-                if let Some(state) = self.state.first_chunk_mut::<5>() {
-                    sha1::block_api::compress(state, blocks);
-                }
-            }
-            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
-            Algo::Sha256 => sha2::block_api::compress256(&mut self.state, blocks),
-        }
+        compress(self.algo, &mut self.state, blocks);
     }
 
     fn compress_buffer(&mut self) {
-        let block = [self.buf];
-        self.compress(&block);
+        compress(self.algo, &mut self.state, core::slice::from_ref(&self.buf));
     }
 
     #[allow(clippy::arithmetic_side_effects)] // buf_len <= 64; total wraps by definition
@@ -296,7 +316,7 @@ impl Hash {
     /// Pads, writes the digest to the front of `out`, returns its length and
     /// leaves the state ready for a new message (same algorithm).
     #[allow(clippy::arithmetic_side_effects)] // buf_len < 64 after update
-    fn finalize_reset(&mut self, out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
+    fn finalize_reset(&mut self, out: &mut [u8]) -> usize {
         let bits = (self.total as u64).wrapping_mul(8);
         let little_endian = self.is_md5();
         if let Some(b) = self.buf.get_mut(self.buf_len) {
@@ -340,10 +360,6 @@ impl Hash {
         words * 4
     }
 
-    fn finalize(mut self, out: &mut [u8; MAX_DIGEST_LEN]) -> usize {
-        self.finalize_reset(out)
-    }
-
     fn is_md5(&self) -> bool {
         #[cfg(feature = "hmac-md5")]
         let md5 = matches!(self.algo, Algo::Md5);
@@ -357,6 +373,54 @@ impl Hash {
         self.state.fill(0);
         core::hint::black_box(&mut self.state);
     }
+}
+
+#[cfg(any(
+    feature = "hmac-md5",
+    feature = "hmac-sha1",
+    feature = "hmac-sha256",
+    feature = "sha256"
+))]
+/// Runs the algorithm's compression function over whole blocks.
+#[cfg(any(
+    feature = "hmac-md5",
+    feature = "hmac-sha1",
+    feature = "hmac-sha256",
+    feature = "sha256"
+))]
+fn compress(algo: Algo, state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+    match algo {
+        #[cfg(feature = "hmac-md5")]
+        Algo::Md5 => compress_md5(state, blocks),
+        #[cfg(feature = "hmac-sha1")]
+        Algo::Sha1 => compress_sha1(state, blocks),
+        #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+        Algo::Sha256 => compress_sha256(state, blocks),
+    }
+}
+
+// One non-inlined function per algorithm: inlined into one dispatcher, the
+// three compression functions' frames would add up on the stack.
+#[cfg(feature = "hmac-md5")]
+#[inline(never)]
+fn compress_md5(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+    if let Some(state) = state.first_chunk_mut::<4>() {
+        md5::block_api::compress(state, blocks);
+    }
+}
+
+#[cfg(feature = "hmac-sha1")]
+#[inline(never)]
+fn compress_sha1(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+    if let Some(state) = state.first_chunk_mut::<5>() {
+        sha1::block_api::compress(state, blocks);
+    }
+}
+
+#[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+#[inline(never)]
+fn compress_sha256(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+    sha2::block_api::compress256(state, blocks);
 }
 
 #[cfg(any(

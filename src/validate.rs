@@ -69,7 +69,10 @@ pub fn product_key(s: &[u8]) -> Result<(), S> {
 /// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:` (SPEC 1).
 pub fn device_name(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME;
-    let (min, max) = (ALIYUN_MQTT_DEVICE_NAME_MIN_LEN, ALIYUN_MQTT_DEVICE_NAME_MAX_LEN);
+    let (min, max) = (
+        ALIYUN_MQTT_DEVICE_NAME_MIN_LEN,
+        ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
+    );
     check(s, min, max, ALNUM | NAME, 0, err)
 }
 
@@ -82,7 +85,14 @@ pub fn device_secret(s: &[u8]) -> Result<(), S> {
 /// Client id: 1..=64 printable ASCII except the separators `|`, `,`, `=`.
 pub fn client_id(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID;
-    check(s, 1, ALIYUN_MQTT_CLIENT_ID_MAX_LEN, VISIBLE, PIPE | PARAM_SEP, err)
+    check(
+        s,
+        1,
+        ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
+        VISIBLE,
+        PIPE | PARAM_SEP,
+        err,
+    )
 }
 
 /// Region id: 1..=32 of `[a-z0-9-]`, not starting or ending with `-`.

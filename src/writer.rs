@@ -117,7 +117,7 @@ pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
 
 /// The hex digit for a nibble (`n < 16`).
 #[allow(clippy::arithmetic_side_effects)] // n <= 9, or 10 <= n <= 15: no overflow
-fn hex_digit(n: u8, uppercase: bool) -> u8 {
+pub fn hex_digit(n: u8, uppercase: bool) -> u8 {
     match (n, uppercase) {
         (0..=9, _) => b'0' + n,
         (_, true) => b'A' + (n - 10),

@@ -153,7 +153,9 @@ fn test_u64_decimal_edges_succeed() {
 /// implementations (not RustCrypto).
 #[test]
 fn test_sign_every_length_and_split_succeed() {
-    let data: Vec<u8> = (0..300u32).map(|i| (i.wrapping_mul(151) >> 3) as u8).collect();
+    let data: Vec<u8> = (0..300u32)
+        .map(|i| (i.wrapping_mul(151) >> 3) as u8)
+        .collect();
     let keys: [&[u8]; 3] = [b"k", &[0x5a; 64], &[0x17; 65]];
     for key in keys {
         for len in 0..data.len() {
@@ -164,13 +166,25 @@ fn test_sign_every_length_and_split_succeed() {
             let parts: [&[u8]; 3] = [a, b, c];
             let mut out = [0u8; MAX_DIGEST_LEN];
             let n = sign(SignMethod::HmacSha256, key, &parts, &mut out).unwrap();
-            assert_eq!(&out[..n], hmac_sha256::HMAC::mac(msg, key), "hmac-sha256 len {len}");
+            assert_eq!(
+                &out[..n],
+                hmac_sha256::HMAC::mac(msg, key),
+                "hmac-sha256 len {len}"
+            );
             let n = sign(SignMethod::HmacSha1, key, &parts, &mut out).unwrap();
-            assert_eq!(&out[..n], hmac_sha1_compact::HMAC::mac(msg, key), "hmac-sha1 len {len}");
+            assert_eq!(
+                &out[..n],
+                hmac_sha1_compact::HMAC::mac(msg, key),
+                "hmac-sha1 len {len}"
+            );
             let n = sign(SignMethod::Sha256, key, &parts, &mut out).unwrap();
             let mut joined = msg.to_vec();
             joined.extend_from_slice(key);
-            assert_eq!(&out[..n], hmac_sha256::Hash::hash(&joined), "sha256 len {len}");
+            assert_eq!(
+                &out[..n],
+                hmac_sha256::Hash::hash(&joined),
+                "sha256 len {len}"
+            );
             let n = sign(SignMethod::HmacMd5, key, &parts, &mut out).unwrap();
             assert_eq!(n, 16);
             // HMAC-MD5 by its definition over the independent md5 crate.
@@ -184,7 +198,11 @@ fn test_sign_every_length_and_split_succeed() {
             inner.extend_from_slice(msg);
             let mut outer = k0.map(|b| b ^ 0x5c).to_vec();
             outer.extend_from_slice(&md5_independent::compute(&inner).0);
-            assert_eq!(&out[..n], md5_independent::compute(&outer).0, "hmac-md5 len {len}");
+            assert_eq!(
+                &out[..n],
+                md5_independent::compute(&outer).0,
+                "hmac-md5 len {len}"
+            );
         }
     }
 }
