@@ -110,41 +110,61 @@ impl<'a> Device<'a> {
 /// `out`; returns its length without the NUL.
 pub fn client_id(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     dev.validate()?;
-    emit(out, |w| {
-        for part in dev.client_id_parts() {
-            w.push(part)?;
-        }
-        w.push(b"|securemode=")?;
-        w.push(dev.secure_mode.name())?;
-        w.push(b",signmethod=")?;
-        w.push(dev.sign_method.name())?;
-        if let Some(ts) = dev.timestamp_ms {
-            w.push(b",timestamp=")?;
-            w.push_u64(ts)?;
-        }
-        if let Some(extra) = dev.extra_params.filter(|e| !e.is_empty()) {
-            w.push(b",")?;
-            w.push(extra)?;
-        }
-        w.push(b"|")
-    })
+    client_id_valid(dev, out)
+}
+
+/// [`client_id`] of a device already validated.
+pub(crate) fn client_id_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    let [c0, c1, c2] = dev.client_id_parts();
+    let mut digits = [0u8; 20];
+    let (ts_key, ts): (&[u8], &[u8]) = match dev.timestamp_ms {
+        Some(ts) => (b",timestamp=", u64_decimal(ts, &mut digits)),
+        None => (b"", b""),
+    };
+    let (comma, extra): (&[u8], &[u8]) = match dev.extra_params.filter(|e| !e.is_empty()) {
+        Some(extra) => (b",", extra),
+        None => (b"", b""),
+    };
+    emit(
+        out,
+        &[
+            c0,
+            c1,
+            c2,
+            b"|securemode=",
+            dev.secure_mode.name(),
+            b",signmethod=",
+            dev.sign_method.name(),
+            ts_key,
+            ts,
+            comma,
+            extra,
+            b"|",
+        ],
+    )
 }
 
 /// Writes the MQTT user name `deviceName&productKey` and a NUL into `out`.
 pub fn username(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     dev.validate()?;
-    emit(out, |w| {
-        w.push(dev.device_name)?;
-        w.push(b"&")?;
-        w.push(dev.product_key)
-    })
+    username_valid(dev, out)
+}
+
+/// [`username`] of a device already validated.
+pub(crate) fn username_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    emit(out, &[dev.device_name, b"&", dev.product_key])
 }
 
 /// Writes the MQTT password, the hex digest of the sorted content
 /// `clientId..deviceName..productKey..[timestamp..]`, and a NUL into `out`.
-#[allow(clippy::arithmetic_side_effects)] // i < digest len <= 32
 pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     dev.validate()?;
+    password_valid(dev, out)
+}
+
+/// [`password`] of a device already validated.
+#[allow(clippy::arithmetic_side_effects)] // i < digest len <= 32
+pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     let hex_len = dev.sign_method.hex_len();
     if out.len() <= hex_len {
         return Err(Error::TooSmall(hex_len));

@@ -9,10 +9,8 @@ use crate::writer::emit;
 pub fn host(product_key: &[u8], region_id: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     validate::product_key(product_key)?;
     validate::region(region_id)?;
-    emit(out, |w| {
-        w.push(product_key)?;
-        w.push(b".iot-as-mqtt.")?;
-        w.push(region_id)?;
-        w.push(b".aliyuncs.com")
-    })
+    emit(
+        out,
+        &[product_key, b".iot-as-mqtt.", region_id, b".aliyuncs.com"],
+    )
 }

@@ -6,9 +6,6 @@
 use crate::limits::*;
 use crate::status::aliyun_mqtt_status as S;
 
-/// Parameter keys the library writes itself; `extra_params` may not repeat them.
-pub const RESERVED_KEYS: [&[u8]; 3] = [b"securemode", b"signmethod", b"timestamp"];
-
 /// ASCII letter or digit.
 const ALNUM: u8 = 1;
 /// One of `-_@.:` (allowed in a DeviceName besides ALNUM).
@@ -112,37 +109,48 @@ pub fn region(s: &[u8]) -> Result<(), S> {
 pub fn extra_params(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS;
     check(s, 1, ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN, VISIBLE, PIPE, err)?;
-    let mut key_start = 0;
-    let mut eq = None;
+    const NONE: usize = usize::MAX;
+    let mut start = 0;
+    let mut eq = NONE;
     // One pass; a virtual `,` after the last byte closes the last pair.
     for i in 0..=s.len() {
-        match s.get(i).copied().unwrap_or(b',') {
-            b'=' if eq.is_none() => eq = Some(i),
-            b'=' => return Err(err),
-            b',' => {
-                let eq_at = eq.take().ok_or(err)?;
-                let key = s.get(key_start..eq_at).ok_or(err)?;
-                if key.is_empty() || eq_at + 1 == i || RESERVED_KEYS.contains(&key) {
-                    return Err(err);
-                }
-                // Is `key=` at the start of an earlier pair? Quadratic, but
-                // over at most 64 pairs of a 128-byte string.
-                let mut at = 0;
-                while at < key_start {
-                    if s.get(at..).is_some_and(|rest| rest.starts_with(key))
-                        && s.get(at + key.len()) == Some(&b'=')
-                    {
-                        return Err(err);
-                    }
-                    // Next pair: one past the next comma.
-                    at += s.get(at..key_start).map_or(key_start, |r| {
-                        r.iter().position(|b| *b == b',').unwrap_or(r.len())
-                    }) + 1;
-                }
-                key_start = i + 1;
+        let b = s.get(i).copied().unwrap_or(b',');
+        if b == b'=' {
+            if eq != NONE {
+                return Err(err);
             }
-            _ => {}
+            eq = i;
+        } else if b == b',' {
+            if eq == NONE || eq == start || eq + 1 == i {
+                return Err(err);
+            }
+            let key = s.get(start..eq).unwrap_or_default();
+            let earlier = s.get(..start).unwrap_or_default();
+            if has_key(RESERVED, key) || has_key(earlier, key) {
+                return Err(err);
+            }
+            start = i + 1;
+            eq = NONE;
         }
     }
     Ok(())
+}
+
+/// The parameters the library writes itself, as pairs for [`has_key`].
+const RESERVED: &[u8] = b"securemode=,signmethod=,timestamp=";
+
+/// Whether a `key=` pair starts anywhere in `pairs` (`k=v,k=v...`).
+#[allow(clippy::arithmetic_side_effects)] // i + key.len() <= 2 * 128
+fn has_key(pairs: &[u8], key: &[u8]) -> bool {
+    let mut at_pair_start = true;
+    for (i, b) in pairs.iter().enumerate() {
+        if at_pair_start
+            && pairs.get(i..i + key.len()) == Some(key)
+            && pairs.get(i + key.len()) == Some(&b'=')
+        {
+            return true;
+        }
+        at_pair_start = *b == b',';
+    }
+    false
 }

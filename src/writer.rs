@@ -1,88 +1,29 @@
-//! Bounds-checked appending into a byte slice, with a counting mode.
-//!
-//! Builders render twice through the same code: once into a counting writer
-//! to learn the exact length, then, only if the caller's slice is large
-//! enough, into the slice. So an output is either complete or not written.
+//! Output helpers: a builder lists the pieces of its output and [`emit`]
+//! measures them, then writes them only if they fit, so an output is either
+//! complete or not written. Decimal and hex digits without `core::fmt`.
 
 use crate::status::Error;
 
-/// Appends bytes to a slice (or only counts them).
-pub struct Writer<'a> {
-    out: Option<&'a mut [u8]>,
-    len: usize,
-}
-
-impl<'a> Writer<'a> {
-    /// A writer that only counts.
-    pub fn counting() -> Writer<'static> {
-        Writer { out: None, len: 0 }
+/// Writes the concatenation of `pieces` and a NUL into `out`, returning
+/// the length without the NUL, or [`Error::TooSmall`] with that length when
+/// `out` cannot hold it (then nothing is written).
+#[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
+pub fn emit(out: &mut [u8], pieces: &[&[u8]]) -> Result<usize, Error> {
+    let len = pieces.iter().map(|p| p.len()).sum();
+    if out.len() <= len {
+        return Err(Error::TooSmall(len));
     }
-
-    /// A writer into `out` for an output of exactly `needed` bytes: fails with
-    /// [`Error::TooSmall`] unless `out` has room for them and a NUL.
-    pub fn for_output(out: &'a mut [u8], needed: usize) -> Result<Self, Error> {
-        if out.len() <= needed {
-            return Err(Error::TooSmall(needed));
+    let mut at = 0;
+    for piece in pieces {
+        if let Some(dst) = out.get_mut(at..at + piece.len()) {
+            dst.copy_from_slice(piece);
         }
-        Ok(Writer {
-            out: Some(out),
-            len: 0,
-        })
+        at += piece.len();
     }
-
-    /// Bytes appended so far.
-    pub fn len(&self) -> usize {
-        self.len
+    if let Some(nul) = out.get_mut(len) {
+        *nul = 0;
     }
-
-    /// Whether nothing was appended yet.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Appends `bytes`.
-    pub fn push(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        let end = self.len.saturating_add(bytes.len());
-        if let Some(out) = self.out.as_deref_mut() {
-            // Room was checked in `for_output`; a miss here is a length bug
-            // and is reported instead of writing out of bounds.
-            let dst = out.get_mut(self.len..end).ok_or(Error::TooSmall(end))?;
-            dst.copy_from_slice(bytes);
-        }
-        self.len = end;
-        Ok(())
-    }
-
-    /// Appends `value` in decimal.
-    pub fn push_u64(&mut self, value: u64) -> Result<(), Error> {
-        let mut digits = [0u8; 20];
-        self.push(u64_decimal(value, &mut digits))
-    }
-
-    /// Appends `bytes` as hex digits, upper or lower case.
-    #[allow(clippy::arithmetic_side_effects)] // bytes.len() <= 32
-    pub fn push_hex(&mut self, bytes: &[u8], uppercase: bool) -> Result<(), Error> {
-        let end = self.len.saturating_add(bytes.len() * 2);
-        if let Some(out) = self.out.as_deref_mut() {
-            let dst = out.get_mut(self.len..end).ok_or(Error::TooSmall(end))?;
-            for (pair, b) in dst.chunks_exact_mut(2).zip(bytes) {
-                for (d, nibble) in pair.iter_mut().zip([b >> 4, b & 0x0f]) {
-                    *d = hex_digit(nibble, uppercase);
-                }
-            }
-        }
-        self.len = end;
-        Ok(())
-    }
-
-    /// Writes the terminating NUL and returns the length without it.
-    pub fn finish(self) -> Result<usize, Error> {
-        if let Some(out) = self.out {
-            let nul = out.get_mut(self.len).ok_or(Error::TooSmall(self.len))?;
-            *nul = 0;
-        }
-        Ok(self.len)
-    }
+    Ok(len)
 }
 
 /// Renders `value` in decimal into `digits`, returning the used tail.
@@ -123,17 +64,4 @@ pub fn hex_digit(n: u8, uppercase: bool) -> u8 {
         (_, true) => b'A' + (n - 10),
         (_, false) => b'a' + (n - 10),
     }
-}
-
-/// Renders through `render` into `out`: counts first, writes only if it fits.
-pub fn emit<F>(out: &mut [u8], mut render: F) -> Result<usize, Error>
-where
-    F: FnMut(&mut Writer<'_>) -> Result<(), Error>,
-{
-    let mut counter = Writer::counting();
-    render(&mut counter)?;
-    let needed = counter.len();
-    let mut writer = Writer::for_output(out, needed)?;
-    render(&mut writer)?;
-    writer.finish()
 }
