@@ -73,6 +73,9 @@ impl SignMethod {
     }
 }
 
+/// Longest key [`sign`] takes: one hash block.
+pub const MAX_KEY_LEN: usize = 64;
+
 /// Largest digest (SHA-256) in bytes.
 pub const MAX_DIGEST_LEN: usize = 32;
 
@@ -82,7 +85,8 @@ pub const MAX_DIGEST_LEN: usize = 32;
 /// For the HMAC methods `key` is the HMAC key (RFC 2104); for
 /// [`SignMethod::Sha256`] the digest is SHA-256 over the parts followed by
 /// `key`. A method compiled out of this build gives
-/// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`.
+/// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`; a key over [`MAX_KEY_LEN`] bytes
+/// gives `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`.
 pub fn sign(
     method: SignMethod,
     key: &[u8],
@@ -103,6 +107,11 @@ pub fn sign_into(
     parts: &[&[u8]],
     out: &mut [u8],
 ) -> Result<usize, S> {
+    // HMAC keys longer than a block would be hashed first; DeviceSecret and
+    // ProductSecret are at most 64 bytes, so that path is left out.
+    if key.len() > MAX_KEY_LEN {
+        return Err(S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    }
     match method {
         #[cfg(feature = "hmac-md5")]
         SignMethod::HmacMd5 => Ok(hmac(Algo::Md5, key, parts, out)),
@@ -123,35 +132,22 @@ pub fn wipe(bytes: &mut [u8]) {
     core::hint::black_box(bytes);
 }
 
-/// HMAC (RFC 2104) over [`Hash`]: one hash state is live at a time and the
-/// padded key block serves both passes, so a call needs little stack. The
-/// key block, the inner digest and the hash state are wiped before return.
+/// HMAC (RFC 2104) over [`Hash`], for keys of at most one block (the
+/// caller checks). K0 ^ ipad and K0 ^ opad are written straight into the
+/// hash's block buffer, so no key block sits on the stack, and one hash
+/// state serves both passes; `out` holds the inner digest in between.
 #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
 #[inline(never)]
 fn hmac(algo: Algo, key: &[u8], parts: &[&[u8]], out: &mut [u8]) -> usize {
     const IPAD: u8 = 0x36;
     const OPAD: u8 = 0x5c;
-    // `out` doubles as scratch for the hashed long key and the inner digest,
-    // which keeps the frame small on microcontrollers.
-    // K0: the key, or its digest when longer than a block, zero-padded.
-    let mut block = [0u8; BLOCK_LEN];
     let mut hash = Hash::new(algo);
-    if key.len() > BLOCK_LEN {
-        hash.update(key);
-        let len = hash.finalize_reset(out);
-        copy_prefix(&mut block, out.get(..len).unwrap_or_default());
-    } else {
-        copy_prefix(&mut block, key);
-    }
-    block.iter_mut().for_each(|b| *b ^= IPAD);
-    hash.update(&block);
+    hash.absorb_key_block(key, IPAD);
     for part in parts {
         hash.update(part);
     }
     let inner_len = hash.finalize_reset(out);
-    block.iter_mut().for_each(|b| *b ^= IPAD ^ OPAD);
-    hash.update(&block);
-    wipe(&mut block);
+    hash.absorb_key_block(key, OPAD);
     hash.update(out.get(..inner_len).unwrap_or_default());
     hash.finalize_reset(out)
 }
@@ -286,6 +282,18 @@ impl Hash {
 
     fn compress_buffer(&mut self) {
         compress(self.algo, &mut self.state, core::slice::from_ref(&self.buf));
+    }
+
+    /// Hashes one block of `key ^ pad` (the key zero-padded to a block) as
+    /// the first block of a fresh message.
+    #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+    fn absorb_key_block(&mut self, key: &[u8], pad: u8) {
+        for (i, b) in self.buf.iter_mut().enumerate() {
+            *b = key.get(i).copied().unwrap_or(0) ^ pad;
+        }
+        self.compress_buffer();
+        self.total = BLOCK_LEN;
+        self.buf_len = 0;
     }
 
     #[allow(clippy::arithmetic_side_effects)] // buf_len <= 64; total wraps by definition

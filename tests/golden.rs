@@ -61,12 +61,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-// RFC 2202 (HMAC-MD5, HMAC-SHA1) and RFC 4231 (HMAC-SHA256) test cases 1, 2
-// and 6 (key longer than a block).
+// RFC 2202 (HMAC-MD5, HMAC-SHA1) and RFC 4231 (HMAC-SHA256) test cases 1 and
+// 2. Their cases with keys longer than a block are refused instead: secrets
+// are at most 64 bytes, so the key-hashing path is not in the library.
 #[test]
 fn test_sign_rfc2202_rfc4231_succeed() {
-    let long_key = vec![0xaau8; 80];
-    let long_key_131 = vec![0xaau8; 131];
     let cases: Vec<(SignMethod, Vec<u8>, &[u8], &str)> = vec![
         (
             SignMethod::HmacMd5,
@@ -81,12 +80,6 @@ fn test_sign_rfc2202_rfc4231_succeed() {
             "750c783e6ab0b503eaa86e310a5db738",
         ),
         (
-            SignMethod::HmacMd5,
-            long_key.clone(),
-            b"Test Using Larger Than Block-Size Key - Hash Key First",
-            "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd",
-        ),
-        (
             SignMethod::HmacSha1,
             vec![0x0b; 20],
             b"Hi There",
@@ -97,12 +90,6 @@ fn test_sign_rfc2202_rfc4231_succeed() {
             b"Jefe".to_vec(),
             b"what do ya want for nothing?",
             "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
-        ),
-        (
-            SignMethod::HmacSha1,
-            long_key,
-            b"Test Using Larger Than Block-Size Key - Hash Key First",
-            "aa4ae5e15272d00e95705637ce8a3b55ed402112",
         ),
         (
             SignMethod::HmacSha256,
@@ -116,12 +103,6 @@ fn test_sign_rfc2202_rfc4231_succeed() {
             b"what do ya want for nothing?",
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
         ),
-        (
-            SignMethod::HmacSha256,
-            long_key_131,
-            b"Test Using Larger Than Block-Size Key - Hash Key First",
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
-        ),
     ];
     for (method, key, data, want) in cases {
         // Split the message to exercise the piecewise update.
@@ -129,6 +110,13 @@ fn test_sign_rfc2202_rfc4231_succeed() {
         let mut out = [0u8; MAX_DIGEST_LEN];
         let n = sign(method, &key, &[a, b], &mut out).unwrap();
         assert_eq!(hex(&out[..n]), want, "{method:?}");
+    }
+    let mut out = [0u8; MAX_DIGEST_LEN];
+    for method in SignMethod::ALL {
+        assert_eq!(
+            sign(method, &[0xaa; 65], &[b"x"], &mut out),
+            Err(aliyun_mqtt_sign::Status::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET)
+        );
     }
     // FIPS 180-2 "abc" for plain SHA-256, as content "ab" + key "c".
     let mut out = [0u8; MAX_DIGEST_LEN];
@@ -156,7 +144,7 @@ fn test_sign_every_length_and_split_succeed() {
     let data: Vec<u8> = (0..300u32)
         .map(|i| (i.wrapping_mul(151) >> 3) as u8)
         .collect();
-    let keys: [&[u8]; 3] = [b"k", &[0x5a; 64], &[0x17; 65]];
+    let keys: [&[u8]; 3] = [b"k", &[0x17; 63], &[0x5a; 64]];
     for key in keys {
         for len in 0..data.len() {
             let msg = &data[..len];
@@ -189,11 +177,7 @@ fn test_sign_every_length_and_split_succeed() {
             assert_eq!(n, 16);
             // HMAC-MD5 by its definition over the independent md5 crate.
             let mut k0 = [0u8; 64];
-            if key.len() > 64 {
-                k0[..16].copy_from_slice(&md5_independent::compute(key).0);
-            } else {
-                k0[..key.len()].copy_from_slice(key);
-            }
+            k0[..key.len()].copy_from_slice(key);
             let mut inner = k0.map(|b| b ^ 0x36).to_vec();
             inner.extend_from_slice(msg);
             let mut outer = k0.map(|b| b ^ 0x5c).to_vec();
