@@ -3,7 +3,9 @@
 # cargo, gcc and python3. Idempotent: installs only what is missing.
 #   scripts/setup.sh          cmake (enough to build and run the CLI)
 #   scripts/setup.sh --test   plus g++, cbindgen 0.24.3 (pinned: Debian
-#                             bookworm's), pkg-config, Paho MQTT C, clippy, rustfmt
+#                             bookworm's), pkg-config, Paho MQTT C, clippy,
+#                             rustfmt, the Arm GNU toolchain with newlib,
+#                             qemu-system-arm and the Cortex-M Rust targets
 set -euo pipefail
 
 packages=()
@@ -15,6 +17,10 @@ if [ "${1:-}" = "--test" ]; then
   have cbindgen || packages+=(cbindgen)
   have pkg-config || packages+=(pkg-config)
   [ -f /usr/include/MQTTClient.h ] || packages+=(libpaho-mqtt-dev)
+  have arm-none-eabi-gcc || packages+=(gcc-arm-none-eabi)
+  [ -d /usr/lib/arm-none-eabi/newlib ] || [ -f /usr/lib/arm-none-eabi/lib/libc_nano.a ] ||
+    packages+=(libnewlib-arm-none-eabi)
+  have qemu-system-arm || packages+=(qemu-system-arm)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -22,10 +28,14 @@ if [ ${#packages[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "setup: installing ${packages[*]}"
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${packages[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
 
 if [ "${1:-}" = "--test" ]; then
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+  installed=$(rustup target list --installed)
+  for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+    grep -qx "$target" <<<"$installed" || rustup target add "$target"
+  done
 fi
