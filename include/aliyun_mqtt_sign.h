@@ -30,6 +30,18 @@
 // Longest accepted region id.
 #define ALIYUN_MQTT_REGION_MAX_LEN 32
 
+// Longest MQTT client identifier the verifier reads.
+#define ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN 512
+
+// Buffer size of a ProductKey with its NUL.
+#define ALIYUN_MQTT_PRODUCT_KEY_SIZE 21
+
+// Buffer size of a DeviceName with its NUL.
+#define ALIYUN_MQTT_DEVICE_NAME_SIZE 33
+
+// Buffer size of a device's own client id (the part before `|`) with its NUL.
+#define ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE 65
+
 // Buffer size for any MQTT client identifier the library writes.
 #define ALIYUN_MQTT_CLIENT_ID_SIZE 262
 
@@ -150,6 +162,24 @@ enum aliyun_mqtt_status
   // `[a-z0-9-]`, or starting or ending with `-`. Returned by
   // `aliyun_mqtt_host`.
   ALIYUN_MQTT_ERR_INVALID_REGION = 10,
+  // The MQTT client identifier is not `id|k=v[,k=v...]|` (no bars, a
+  // parameter without `=`, text after the closing bar, or longer than
+  // `ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN`). Returned by the verifier.
+  ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID = 11,
+  // A parameter inside the bars appears twice. Returned by the verifier.
+  ALIYUN_MQTT_ERR_DUPLICATE_PARAM = 12,
+  // A parameter inside the bars has an empty name or value. Returned by
+  // the verifier.
+  ALIYUN_MQTT_ERR_EMPTY_PARAM = 13,
+  // The user name is not `deviceName&productKey` with a valid DeviceName
+  // and ProductKey. Returned by the verifier.
+  ALIYUN_MQTT_ERR_INVALID_USERNAME = 14,
+  // The `timestamp` parameter is not 1 to 20 decimal digits within
+  // uint64_t. Returned by the verifier.
+  ALIYUN_MQTT_ERR_INVALID_TIMESTAMP = 15,
+  // The password is not the signature the platform expects for this
+  // secret. Returned by `aliyun_mqtt_verify`.
+  ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH = 16,
 };
 #ifndef __cplusplus
 typedef uint32_t aliyun_mqtt_status;
@@ -192,6 +222,24 @@ typedef struct aliyun_mqtt_credentials {
   // MQTT password, hex digest.
   char password[ALIYUN_MQTT_PASSWORD_SIZE];
 } aliyun_mqtt_credentials;
+
+// What the verifier found in a CONNECT packet. Strings are NUL-terminated.
+typedef struct aliyun_mqtt_verify_info {
+  // ProductKey from the user name.
+  char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+  // DeviceName from the user name.
+  char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+  // The device's client id (before the first `|`); may be "".
+  char client_id[ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE];
+  // `timestamp` when `has_timestamp`.
+  uint64_t timestamp_ms;
+  // Whether a `timestamp` parameter was sent.
+  bool has_timestamp;
+  // An `aliyun_mqtt_sign_method` (hmacmd5 when `signmethod` was absent).
+  uint32_t sign_method;
+  // `securemode`: 2, 3 or -2.
+  int32_t secure_mode;
+} aliyun_mqtt_verify_info;
 
 #ifdef __cplusplus
 extern "C" {
@@ -283,6 +331,48 @@ aliyun_mqtt_status aliyun_mqtt_host(const char *product_key,
 // not overlap an input.
 aliyun_mqtt_status aliyun_mqtt_sign(const struct aliyun_mqtt_device *dev,
                                     struct aliyun_mqtt_credentials *out);
+
+// Parses a CONNECT packet's client identifier and user name without
+// checking the password, so a broker can look up the device's secret.
+//
+// - `mqtt_client_id`, `username`: the CONNECT fields (not NULL).
+// - `info`: receives what was found (not NULL); zeroed on error.
+//
+// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
+// `ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID`, `..._EMPTY_PARAM`,
+// `..._DUPLICATE_PARAM`, `..._INVALID_CLIENT_ID`, `..._INVALID_SECURE_MODE`,
+// `..._INVALID_SIGN_METHOD`, `..._INVALID_TIMESTAMP` or
+// `..._INVALID_USERNAME`.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `info` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_verify_identify(const char *mqtt_client_id,
+                                               const char *username,
+                                               struct aliyun_mqtt_verify_info *info);
+
+// Checks a CONNECT packet's client identifier, user name and password the
+// way the platform does (SPEC 1) for the device secret `device_secret`.
+//
+// The client identifier must be `id|k=v[,k=v...]|` with `securemode` 2, 3 or
+// -2 and a known `signmethod` (hmacmd5 when absent); the content is rebuilt
+// from what was submitted and the password compared case-insensitively, in
+// constant time.
+//
+// - `info`: NULL, or receives what was found; filled whenever the fields
+//   parsed (also on `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`), zeroed otherwise.
+//
+// Returns `ALIYUN_MQTT_OK` only when the platform would accept the fields;
+// otherwise the statuses of `aliyun_mqtt_verify_identify`, or
+// `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`,
+// `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `info` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_verify(const char *mqtt_client_id,
+                                      const char *username,
+                                      const char *password,
+                                      const char *device_secret,
+                                      struct aliyun_mqtt_verify_info *info);
 
 // A static NUL-terminated description of `status` ("unknown status" for a
 // value that is not an `aliyun_mqtt_status`). Never NULL.

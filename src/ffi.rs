@@ -23,6 +23,7 @@ use crate::endpoints;
 use crate::limits::*;
 use crate::sign::SignMethod;
 use crate::status::{aliyun_mqtt_status, Error};
+use crate::verify::{self, Identity};
 
 type S = aliyun_mqtt_status;
 
@@ -426,6 +427,167 @@ fn as_bytes_mut(chars: &mut [c_char]) -> &mut [u8] {
     // SAFETY: `c_char` is `i8` or `u8`: same size and alignment as `u8`, and
     // every bit pattern is valid for both; the borrow is carried over.
     unsafe { core::slice::from_raw_parts_mut(chars.as_mut_ptr().cast::<u8>(), chars.len()) }
+}
+
+/// What the verifier found in a CONNECT packet. Strings are NUL-terminated.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct aliyun_mqtt_verify_info {
+    /// ProductKey from the user name.
+    pub product_key: [c_char; ALIYUN_MQTT_PRODUCT_KEY_SIZE],
+    /// DeviceName from the user name.
+    pub device_name: [c_char; ALIYUN_MQTT_DEVICE_NAME_SIZE],
+    /// The device's client id (before the first `|`); may be "".
+    pub client_id: [c_char; ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE],
+    /// `timestamp` when `has_timestamp`.
+    pub timestamp_ms: u64,
+    /// Whether a `timestamp` parameter was sent.
+    pub has_timestamp: bool,
+    /// An `aliyun_mqtt_sign_method` (hmacmd5 when `signmethod` was absent).
+    pub sign_method: u32,
+    /// `securemode`: 2, 3 or -2.
+    pub secure_mode: i32,
+}
+
+fn put_str(dst: &mut [c_char], src: &[u8]) {
+    let dst = as_bytes_mut(dst);
+    dst.fill(0);
+    let room = dst.len().saturating_sub(1);
+    for (d, s) in dst.iter_mut().zip(src).take(room) {
+        *d = *s;
+    }
+}
+
+fn fill_info(info: &mut aliyun_mqtt_verify_info, id: Option<&Identity<'_>>) {
+    put_str(&mut info.product_key, id.map_or(b"", |i| i.product_key));
+    put_str(&mut info.device_name, id.map_or(b"", |i| i.device_name));
+    put_str(&mut info.client_id, id.map_or(b"", |i| i.client_id));
+    info.timestamp_ms = id.and_then(|i| i.timestamp).map_or(0, |(_, v)| v);
+    info.has_timestamp = id.is_some_and(|i| i.timestamp.is_some());
+    info.sign_method = id.map_or(0, |i| i.sign_method as u32);
+    info.secure_mode = id.map_or(0, |i| i.secure_mode);
+}
+
+/// Reads the three strings the verifier parses.
+///
+/// # Safety
+/// Each pointer is NULL or a NUL-terminated string.
+unsafe fn connect_fields<'a>(
+    mqtt_client_id: *const c_char,
+    username: *const c_char,
+) -> Result<Identity<'a>, S> {
+    // SAFETY: forwarded contract; lengths are bounded by the maxima.
+    let cid = unsafe {
+        required_str(
+            mqtt_client_id,
+            ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID,
+        )
+    }?;
+    // SAFETY: as above.
+    let user = unsafe {
+        required_str(
+            username,
+            ALIYUN_MQTT_USERNAME_SIZE - 1,
+            S::ALIYUN_MQTT_ERR_INVALID_USERNAME,
+        )
+    }?;
+    verify::identify(cid, user)
+}
+
+/// Parses a CONNECT packet's client identifier and user name without
+/// checking the password, so a broker can look up the device's secret.
+///
+/// - `mqtt_client_id`, `username`: the CONNECT fields (not NULL).
+/// - `info`: receives what was found (not NULL); zeroed on error.
+///
+/// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
+/// `ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID`, `..._EMPTY_PARAM`,
+/// `..._DUPLICATE_PARAM`, `..._INVALID_CLIENT_ID`, `..._INVALID_SECURE_MODE`,
+/// `..._INVALID_SIGN_METHOD`, `..._INVALID_TIMESTAMP` or
+/// `..._INVALID_USERNAME`.
+///
+/// # Safety
+/// The strings are NULL or NUL-terminated; `info` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_verify_identify(
+    mqtt_client_id: *const c_char,
+    username: *const c_char,
+    info: *mut aliyun_mqtt_verify_info,
+) -> aliyun_mqtt_status {
+    // SAFETY: `info` is NULL or writable by the caller's contract.
+    let Some(info) = (unsafe { info.as_mut() }) else {
+        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
+    };
+    // SAFETY: forwarded contract.
+    match unsafe { connect_fields(mqtt_client_id, username) } {
+        Ok(id) => {
+            fill_info(info, Some(&id));
+            S::ALIYUN_MQTT_OK
+        }
+        Err(status) => {
+            fill_info(info, None);
+            status
+        }
+    }
+}
+
+/// Checks a CONNECT packet's client identifier, user name and password the
+/// way the platform does (SPEC 1) for the device secret `device_secret`.
+///
+/// The client identifier must be `id|k=v[,k=v...]|` with `securemode` 2, 3 or
+/// -2 and a known `signmethod` (hmacmd5 when absent); the content is rebuilt
+/// from what was submitted and the password compared case-insensitively, in
+/// constant time.
+///
+/// - `info`: NULL, or receives what was found; filled whenever the fields
+///   parsed (also on `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`), zeroed otherwise.
+///
+/// Returns `ALIYUN_MQTT_OK` only when the platform would accept the fields;
+/// otherwise the statuses of `aliyun_mqtt_verify_identify`, or
+/// `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`,
+/// `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`.
+///
+/// # Safety
+/// The strings are NULL or NUL-terminated; `info` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_verify(
+    mqtt_client_id: *const c_char,
+    username: *const c_char,
+    password: *const c_char,
+    device_secret: *const c_char,
+    info: *mut aliyun_mqtt_verify_info,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract.
+    let parsed = unsafe { connect_fields(mqtt_client_id, username) };
+    let result = parsed.and_then(|id| {
+        // SAFETY: forwarded contract; a password longer than any digest's
+        // hex is a mismatch, a secret over the limit is invalid.
+        let password = unsafe {
+            required_str(
+                password,
+                ALIYUN_MQTT_PASSWORD_SIZE - 1,
+                S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH,
+            )
+        }?;
+        // SAFETY: as above.
+        let secret = unsafe {
+            required_str(
+                device_secret,
+                ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+                S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+            )
+        }?;
+        verify::check_signature(&id, password, secret)
+    });
+    // SAFETY: `info` is NULL or writable by the caller's contract.
+    if let Some(info) = unsafe { info.as_mut() } {
+        fill_info(info, parsed.as_ref().ok());
+    }
+    match result {
+        Ok(()) => S::ALIYUN_MQTT_OK,
+        Err(status) => status,
+    }
 }
 
 /// A static NUL-terminated description of `status` ("unknown status" for a

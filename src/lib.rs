@@ -18,6 +18,7 @@ pub mod limits;
 pub mod sign;
 pub mod status;
 pub mod validate;
+pub mod verify;
 pub mod writer;
 
 pub use credentials::{Device, SecureMode};

@@ -17,6 +17,15 @@ pub const ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN: usize = 128;
 /// Longest accepted region id.
 pub const ALIYUN_MQTT_REGION_MAX_LEN: usize = 32;
 
+/// Longest MQTT client identifier the verifier reads.
+pub const ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN: usize = 512;
+/// Buffer size of a ProductKey with its NUL.
+pub const ALIYUN_MQTT_PRODUCT_KEY_SIZE: usize = 21;
+/// Buffer size of a DeviceName with its NUL.
+pub const ALIYUN_MQTT_DEVICE_NAME_SIZE: usize = 33;
+/// Buffer size of a device's own client id (the part before `|`) with its NUL.
+pub const ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE: usize = 65;
+
 /// Buffer size for any MQTT client identifier the library writes.
 pub const ALIYUN_MQTT_CLIENT_ID_SIZE: usize = 262;
 /// Buffer size for any MQTT user name the library writes.
@@ -65,6 +74,9 @@ const _: () = assert!(
         == ALIYUN_MQTT_DEVICE_NAME_MAX_LEN + 1 + ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN + 1
 );
 const _: () = assert!(ALIYUN_MQTT_PASSWORD_SIZE == 2 * 32 + 1);
+const _: () = assert!(ALIYUN_MQTT_PRODUCT_KEY_SIZE == ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN + 1);
+const _: () = assert!(ALIYUN_MQTT_DEVICE_NAME_SIZE == ALIYUN_MQTT_DEVICE_NAME_MAX_LEN + 1);
+const _: () = assert!(ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE == ALIYUN_MQTT_CLIENT_ID_MAX_LEN + 1);
 const _: () = assert!(
     ALIYUN_MQTT_HOST_SIZE
         == ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN

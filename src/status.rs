@@ -50,13 +50,31 @@ pub enum aliyun_mqtt_status {
     /// `[a-z0-9-]`, or starting or ending with `-`. Returned by
     /// `aliyun_mqtt_host`.
     ALIYUN_MQTT_ERR_INVALID_REGION = 10,
+    /// The MQTT client identifier is not `id|k=v[,k=v...]|` (no bars, a
+    /// parameter without `=`, text after the closing bar, or longer than
+    /// `ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN`). Returned by the verifier.
+    ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID = 11,
+    /// A parameter inside the bars appears twice. Returned by the verifier.
+    ALIYUN_MQTT_ERR_DUPLICATE_PARAM = 12,
+    /// A parameter inside the bars has an empty name or value. Returned by
+    /// the verifier.
+    ALIYUN_MQTT_ERR_EMPTY_PARAM = 13,
+    /// The user name is not `deviceName&productKey` with a valid DeviceName
+    /// and ProductKey. Returned by the verifier.
+    ALIYUN_MQTT_ERR_INVALID_USERNAME = 14,
+    /// The `timestamp` parameter is not 1 to 20 decimal digits within
+    /// uint64_t. Returned by the verifier.
+    ALIYUN_MQTT_ERR_INVALID_TIMESTAMP = 15,
+    /// The password is not the signature the platform expects for this
+    /// secret. Returned by `aliyun_mqtt_verify`.
+    ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH = 16,
 }
 
 use aliyun_mqtt_status as S;
 
 impl aliyun_mqtt_status {
     /// Every status, in numeric order (used by `status_str` and the tests).
-    pub const ALL: [aliyun_mqtt_status; 11] = [
+    pub const ALL: [aliyun_mqtt_status; 17] = [
         S::ALIYUN_MQTT_OK,
         S::ALIYUN_MQTT_ERR_NULL_ARGUMENT,
         S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
@@ -68,6 +86,12 @@ impl aliyun_mqtt_status {
         S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE,
         S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
         S::ALIYUN_MQTT_ERR_INVALID_REGION,
+        S::ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID,
+        S::ALIYUN_MQTT_ERR_DUPLICATE_PARAM,
+        S::ALIYUN_MQTT_ERR_EMPTY_PARAM,
+        S::ALIYUN_MQTT_ERR_INVALID_USERNAME,
+        S::ALIYUN_MQTT_ERR_INVALID_TIMESTAMP,
+        S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH,
     ];
 
     /// The status with this number, if there is one.
@@ -106,7 +130,13 @@ ALIYUN_MQTT_ERR_INVALID_CLIENT_ID\0\
 ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD\0\
 ALIYUN_MQTT_ERR_INVALID_SECURE_MODE\0\
 ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS\0\
-ALIYUN_MQTT_ERR_INVALID_REGION\0";
+ALIYUN_MQTT_ERR_INVALID_REGION\0\
+ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID\0\
+ALIYUN_MQTT_ERR_DUPLICATE_PARAM\0\
+ALIYUN_MQTT_ERR_EMPTY_PARAM\0\
+ALIYUN_MQTT_ERR_INVALID_USERNAME\0\
+ALIYUN_MQTT_ERR_INVALID_TIMESTAMP\0\
+ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH\0";
 static MESSAGES: &[u8] = b"ok\0\
 a required pointer is NULL\0\
 output buffer too small\0\
@@ -117,7 +147,13 @@ invalid client id\0\
 invalid or disabled sign method\0\
 invalid secure mode\0\
 invalid extra parameters\0\
-invalid region id\0";
+invalid region id\0\
+malformed MQTT client identifier\0\
+duplicate parameter in the client identifier\0\
+empty parameter name or value in the client identifier\0\
+user name is not deviceName&productKey\0\
+invalid timestamp parameter\0\
+signature mismatch\0";
 
 /// Why a builder of the safe API did not produce its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
