@@ -1,6 +1,6 @@
 //! The CONNECT fields of a device that holds its DeviceSecret (SPEC 1).
 
-use crate::sign::{sign_into, SignMethod};
+use crate::sign::{sign_into, Content, SignMethod};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
 use crate::writer::{emit, hex_digit, u64_decimal};
@@ -113,7 +113,9 @@ pub fn client_id(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     client_id_valid(dev, out)
 }
 
-/// [`client_id`] of a device already validated.
+/// [`client_id`] of a device already validated. Not inlined: its piece list
+/// would otherwise sit in the caller's frame while the password is signed.
+#[inline(never)]
 pub(crate) fn client_id_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     let [c0, c1, c2] = dev.client_id_parts();
     let mut digits = [0u8; 20];
@@ -151,8 +153,32 @@ pub fn username(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 }
 
 /// [`username`] of a device already validated.
+#[inline(never)]
 pub(crate) fn username_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     emit(out, &[dev.device_name, b"&", dev.product_key])
+}
+
+/// The signed content of SPEC 1: `clientId{cid}deviceName{dn}productKey{pk}`
+/// and `timestamp{ts}` when there is one (names in alphabetical order).
+struct PasswordContent<'a>(&'a Device<'a>);
+
+impl Content for PasswordContent<'_> {
+    fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
+        let dev = self.0;
+        sink(b"clientId");
+        for part in dev.client_id_parts() {
+            sink(part);
+        }
+        sink(b"deviceName");
+        sink(dev.device_name);
+        sink(b"productKey");
+        sink(dev.product_key);
+        if let Some(ts) = dev.timestamp_ms {
+            let mut digits = [0u8; 20];
+            sink(b"timestamp");
+            sink(u64_decimal(ts, &mut digits));
+        }
+    }
 }
 
 /// Writes the MQTT password, the hex digest of the sorted content
@@ -169,36 +195,17 @@ pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, 
     if out.len() <= hex_len {
         return Err(Error::TooSmall(hex_len));
     }
-    let [c0, c1, c2] = dev.client_id_parts();
-    let mut digits = [0u8; 20];
-    let ts: &[u8] = match dev.timestamp_ms {
-        Some(ts) => u64_decimal(ts, &mut digits),
-        None => b"",
-    };
-    // Parameters in alphabetical order of their names; the content is fed
-    // to the hash piece by piece and never assembled in memory.
-    let content: [&[u8]; 10] = [
-        b"clientId",
-        c0,
-        c1,
-        c2,
-        b"deviceName",
-        dev.device_name,
-        b"productKey",
-        dev.product_key,
-        if dev.timestamp_ms.is_some() {
-            b"timestamp"
-        } else {
-            b""
-        },
-        ts,
-    ];
     // The digest goes to the second half of the output, then is expanded to
     // hex in place from the front: byte i is read before digits 2i and 2i+1
     // are written, and 2i+1 <= half+i, so nothing unread is overwritten.
     let half = hex_len / 2;
     let (_, tail) = out.split_at_mut(half);
-    let len = sign_into(dev.sign_method, dev.device_secret, &content, tail)?;
+    let len = sign_into(
+        dev.sign_method,
+        dev.device_secret,
+        &PasswordContent(dev),
+        tail,
+    )?;
     for i in 0..len {
         let byte = out.get(half + i).copied().unwrap_or_default();
         for (j, nibble) in [byte >> 4, byte & 0x0f].into_iter().enumerate() {

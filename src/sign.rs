@@ -93,7 +93,25 @@ pub fn sign(
     parts: &[&[u8]],
     out: &mut [u8; MAX_DIGEST_LEN],
 ) -> Result<usize, S> {
-    sign_into(method, key, parts, out)
+    sign_into(method, key, &Parts(parts), out)
+}
+
+/// The message to sign, fed to the hash piece by piece, so that it never
+/// has to be assembled (or listed) in memory.
+pub trait Content {
+    /// Calls `sink` with each piece of the message, in order.
+    fn feed(&self, sink: &mut dyn FnMut(&[u8]));
+}
+
+/// A message given as a list of pieces.
+pub struct Parts<'a>(pub &'a [&'a [u8]]);
+
+impl Content for Parts<'_> {
+    fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
+        for part in self.0 {
+            sink(part);
+        }
+    }
 }
 
 /// [`sign`] into a slice of at least `method.digest_len()` bytes (shorter
@@ -104,7 +122,7 @@ pub fn sign(
 pub fn sign_into(
     method: SignMethod,
     key: &[u8],
-    parts: &[&[u8]],
+    content: &dyn Content,
     out: &mut [u8],
 ) -> Result<usize, S> {
     // HMAC keys longer than a block would be hashed first; DeviceSecret and
@@ -114,13 +132,13 @@ pub fn sign_into(
     }
     match method {
         #[cfg(feature = "hmac-md5")]
-        SignMethod::HmacMd5 => Ok(hmac(Algo::Md5, key, parts, out)),
+        SignMethod::HmacMd5 => Ok(hmac(Algo::Md5, key, content, out)),
         #[cfg(feature = "hmac-sha1")]
-        SignMethod::HmacSha1 => Ok(hmac(Algo::Sha1, key, parts, out)),
+        SignMethod::HmacSha1 => Ok(hmac(Algo::Sha1, key, content, out)),
         #[cfg(feature = "hmac-sha256")]
-        SignMethod::HmacSha256 => Ok(hmac(Algo::Sha256, key, parts, out)),
+        SignMethod::HmacSha256 => Ok(hmac(Algo::Sha256, key, content, out)),
         #[cfg(feature = "sha256")]
-        SignMethod::Sha256 => Ok(sha256_then_key(key, parts, out)),
+        SignMethod::Sha256 => Ok(sha256_then_key(key, content, out)),
         #[allow(unreachable_patterns)]
         _ => Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD),
     }
@@ -138,14 +156,12 @@ pub fn wipe(bytes: &mut [u8]) {
 /// state serves both passes; `out` holds the inner digest in between.
 #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
 #[inline(never)]
-fn hmac(algo: Algo, key: &[u8], parts: &[&[u8]], out: &mut [u8]) -> usize {
+fn hmac(algo: Algo, key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize {
     const IPAD: u8 = 0x36;
     const OPAD: u8 = 0x5c;
     let mut hash = Hash::new(algo);
     hash.absorb_key_block(key, IPAD);
-    for part in parts {
-        hash.update(part);
-    }
+    content.feed(&mut |piece| hash.update(piece));
     let inner_len = hash.finalize_reset(out);
     hash.absorb_key_block(key, OPAD);
     hash.update(out.get(..inner_len).unwrap_or_default());
@@ -156,11 +172,9 @@ fn hmac(algo: Algo, key: &[u8], parts: &[&[u8]], out: &mut [u8]) -> usize {
 /// Not inlined, like [`hmac`]: the caller's frame stays small.
 #[cfg(feature = "sha256")]
 #[inline(never)]
-fn sha256_then_key(key: &[u8], parts: &[&[u8]], out: &mut [u8]) -> usize {
+fn sha256_then_key(key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize {
     let mut hash = Hash::new(Algo::Sha256);
-    for part in parts {
-        hash.update(part);
-    }
+    content.feed(&mut |piece| hash.update(piece));
     hash.update(key);
     hash.finalize_reset(out)
 }

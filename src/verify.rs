@@ -2,7 +2,7 @@
 //! way the platform does, for test brokers and device test benches.
 
 use crate::limits::ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN;
-use crate::sign::{sign_into, SignMethod, MAX_DIGEST_LEN};
+use crate::sign::{sign_into, Parts, SignMethod, MAX_DIGEST_LEN};
 use crate::status::aliyun_mqtt_status as S;
 use crate::validate;
 
@@ -164,7 +164,7 @@ pub fn check_signature(id: &Identity<'_>, password: &[u8], secret: &[u8]) -> Res
         ts,
     ];
     let mut digest = [0u8; MAX_DIGEST_LEN];
-    let len = sign_into(id.sign_method, secret, &content, &mut digest)?;
+    let len = sign_into(id.sign_method, secret, &Parts(&content), &mut digest)?;
     if password.len() != 2 * len {
         return Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
     }
