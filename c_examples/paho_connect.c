@@ -4,7 +4,7 @@
  *   paho_connect --host H --port P --product-key PK --device-name DN
  *                --device-secret DS [--sign-method M] [--timestamp MS]
  *                [--client-id ID] [--cafile CA.pem] [--keepalive S]
- *                [--topic T]
+ *                [--topic T] [--uppercase]
  *
  * Without --cafile it connects over plain TCP (tcp://, securemode=3); with it
  * over TLS (ssl://, securemode=2), checking the server certificate against
@@ -35,8 +35,15 @@ int main(int argc, char **argv) {
     int keepalive = 300;
     aliyun_mqtt_device dev = aliyun_mqtt_device_default();
 
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const char *flag = argv[i], *val = argv[i + 1];
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *flag = argv[i];
+        if (strcmp(flag, "--uppercase") == 0) {
+            dev.uppercase_hex = true;
+            continue;
+        }
+        if (i + 1 >= argc) break;
+        const char *val = argv[++i];
         if (strcmp(flag, "--host") == 0) host = val;
         else if (strcmp(flag, "--port") == 0) port = val;
         else if (strcmp(flag, "--product-key") == 0) dev.product_key = val;
@@ -57,7 +64,7 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if ((argc - 1) % 2 != 0 || !host || !port) {
+    if (i < argc || !host || !port) {
         fprintf(stderr, "paho_connect: --host and --port are required (flags take one value)\n");
         return 2;
     }

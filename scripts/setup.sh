@@ -5,7 +5,8 @@
 #   scripts/setup.sh --test   plus g++, cbindgen 0.24.3 (pinned: Debian
 #                             bookworm's), pkg-config, Paho MQTT C, clippy,
 #                             rustfmt, the Arm GNU toolchain with newlib,
-#                             qemu-system-arm and the Cortex-M Rust targets
+#                             qemu-system-arm, the Cortex-M Rust targets,
+#                             Mosquitto with its plugin headers, openssl
 set -euo pipefail
 
 packages=()
@@ -21,6 +22,10 @@ if [ "${1:-}" = "--test" ]; then
   [ -d /usr/lib/arm-none-eabi/newlib ] || [ -f /usr/lib/arm-none-eabi/lib/libc_nano.a ] ||
     packages+=(libnewlib-arm-none-eabi)
   have qemu-system-arm || packages+=(qemu-system-arm)
+  [ -x /usr/sbin/mosquitto ] || packages+=(mosquitto)
+  [ -f /usr/include/mosquitto_broker.h ] || packages+=(mosquitto-dev)
+  [ -f /usr/include/mosquitto.h ] || packages+=(libmosquitto-dev)
+  have openssl || packages+=(openssl)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

@@ -317,6 +317,33 @@ static void test_misc(void) {
     CHECK(!aliyun_mqtt_keepalive_ok(0xffffffffu));
 }
 
+static void test_verify(void) {
+    const char *cid = "SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|";
+    const char *user = "light1983432&a14Xib5kdYd";
+    const char *ds = "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    aliyun_mqtt_verify_info info;
+    memset(&info, CANARY, sizeof info);
+    CHECK(aliyun_mqtt_verify(cid, user, "B2488041F64F425016B467EE1C94959EBD592AD1", ds, &info) ==
+          ALIYUN_MQTT_OK);
+    CHECK(strcmp(info.product_key, "a14Xib5kdYd") == 0 && strcmp(info.device_name, "light1983432") == 0);
+    CHECK(strcmp(info.client_id, "SN1928339") == 0 && info.has_timestamp &&
+          info.timestamp_ms == UINT64_C(1539421321846));
+    CHECK(info.sign_method == ALIYUN_MQTT_HMAC_SHA1 && info.secure_mode == 3);
+    CHECK(aliyun_mqtt_verify(cid, user, "b2488041f64f425016b467ee1c94959ebd592ad0", ds, NULL) ==
+          ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+    CHECK(aliyun_mqtt_verify("SN1|securemode=3,securemode=3|", user, "00", ds, &info) ==
+          ALIYUN_MQTT_ERR_DUPLICATE_PARAM);
+    CHECK(info.product_key[0] == '\0' && info.client_id[0] == '\0');
+    CHECK(aliyun_mqtt_verify(NULL, user, "00", ds, &info) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_verify_identify(cid, user, NULL) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_verify_identify(cid, "nope", &info) == ALIYUN_MQTT_ERR_INVALID_USERNAME);
+    /* Inputs that end exactly at their bound are read no further (ASan). */
+    char *cid_max = malloc(ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN + 1);
+    memset(cid_max, 'c', ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN + 1);
+    CHECK(aliyun_mqtt_verify_identify(cid_max, user, &info) == ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID);
+    free(cid_max);
+}
+
 int main(void) {
     test_golden_fields();
     test_methods();
@@ -326,6 +353,7 @@ int main(void) {
     test_unterminated();
     test_invalid_inputs();
     test_misc();
+    test_verify();
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,254 @@
+"""End to end against a real Mosquitto with the aliyun_mqtt_auth plugin, on
+127.0.0.1 only: the broker, its secrets file and its TLS certificates are
+made here, on free ports, and removed afterwards.
+
+Usage: broker_test.py MOSQUITTO PLUGIN PAHO_CONNECT LIBALIYUN_MQTT_SIGN_SO
+
+- paho_connect (Paho MQTT C + the library) connects over TCP (securemode=3)
+  and over TLS (securemode=2, CA and server certificate made with openssl),
+  subscribes, publishes and receives its own message;
+- every sign method and both hex cases are accepted;
+- a wrong secret, a tampered password, a changed timestamp, an unknown device
+  and a 10 s keep-alive are refused with CONNACK 5 (not authorized);
+- load: 500 distinct devices connect concurrently and are all accepted, then
+  500 with wrong passwords are all refused, and the broker still serves;
+- the broker log names a malformed secrets line by number, gives a reason
+  for each refusal and never contains a secret.
+"""
+import asyncio
+import os
+import random
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from amssign import TCP, TLS, Lib  # noqa: E402
+
+MOSQUITTO, PLUGIN, PAHO, LIBSO = sys.argv[1:5]
+LOAD = 500
+lib = Lib(LIBSO)
+results = {"passed": 0, "failed": 0}
+
+
+def check(cond, what):
+    results["passed" if cond else "failed"] += 1
+    print(("ok: " if cond else "FAIL: ") + what, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def secret():
+    return "".join(random.choice(string.ascii_letters + string.digits) for _ in range(32))
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def make_certs(d):
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=aliyun-mqtt-sign test CA", cwd=d)
+    openssl("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1", cwd=d)
+    with open(os.path.join(d, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext", cwd=d)
+
+
+# ---- a raw MQTT 3.1.1 CONNECT, to send fields exactly as wanted ----------
+
+def mqtt_string(s):
+    b = s.encode()
+    return len(b).to_bytes(2, "big") + b
+
+
+def connect_packet(client_id, username, password, keepalive):
+    body = (mqtt_string("MQTT") + bytes([4, 0xC2]) + keepalive.to_bytes(2, "big")
+            + mqtt_string(client_id) + mqtt_string(username) + mqtt_string(password))
+    n, length = len(body), b""
+    while True:
+        byte, n = n % 128, n // 128
+        length += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            break
+    return b"\x10" + length + body
+
+
+async def mqtt_connect(port, fields, keepalive=300, hold=None, acked=None):
+    """CONNACK return code, or None when the broker sent none. With `hold`,
+    keeps an accepted connection open until the event is set; `acked`
+    counts CONNACKs received."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 20)
+    try:
+        writer.write(connect_packet(*fields, keepalive))
+        await writer.drain()
+        try:
+            ack = await asyncio.wait_for(reader.readexactly(4), 20)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return None
+        finally:
+            if acked is not None:
+                acked.append(1)
+        rc = ack[3] if ack[:2] == b"\x20\x02" else None
+        if hold is not None and rc == 0:
+            await asyncio.wait_for(hold.wait(), 60)
+        if rc == 0:
+            writer.write(b"\xe0\x00")
+            await writer.drain()
+        return rc
+    finally:
+        writer.close()
+
+
+def connect(port, fields, keepalive=300):
+    return asyncio.run(mqtt_connect(port, fields, keepalive))
+
+
+async def many(port, field_list, hold_all):
+    """Connects all at once. With `hold_all`, every accepted connection stays
+    open until all CONNACKs are in, so they are concurrent for real."""
+    hold = asyncio.Event()
+    acked = []
+    tasks = [asyncio.create_task(mqtt_connect(port, f, hold=hold if hold_all else None, acked=acked))
+             for f in field_list]
+    deadline = time.monotonic() + 60
+    while len(acked) < len(tasks) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    hold.set()
+    return await asyncio.gather(*tasks)
+
+
+def paho(port, pk, dn, ds, *extra):
+    r = subprocess.run([PAHO, "--host", "127.0.0.1", "--port", str(port), "--product-key", pk,
+                        "--device-name", dn, "--device-secret", ds, *extra],
+                       capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stdout + r.stderr
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="aliyun-broker-")
+    broker = None
+    try:
+        make_certs(work)
+        devices = [(f"pk{i:04d}x", f"device-{i:04d}", secret()) for i in range(LOAD)]
+        golden = ("a14Xib5kdYd", "light1983432", "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq")
+        devices.append(golden)
+        secrets_path = os.path.join(work, "secrets.csv")
+        with open(secrets_path, "w") as f:
+            f.write("# productKey,deviceName,deviceSecret\n\n")
+            f.write("pk,dev\n")  # line 3: malformed
+            for d in devices:
+                f.write(",".join(d) + "\n")
+        tcp, tls = free_port(), free_port()
+        log_path = os.path.join(work, "mosquitto.log")
+        conf = os.path.join(work, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write(f"""per_listener_settings false
+allow_anonymous false
+user root
+plugin {PLUGIN}
+plugin_opt_secrets_file {secrets_path}
+log_dest file {log_path}
+log_type error
+log_type warning
+log_type notice
+log_type information
+max_keepalive 65535
+listener {tcp} 127.0.0.1
+listener {tls} 127.0.0.1
+cafile {work}/ca.pem
+certfile {work}/server.pem
+keyfile {work}/server.key
+""")
+        broker = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", tcp), 1).close()
+                socket.create_connection(("127.0.0.1", tls), 1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("mosquitto did not start")
+
+        pk, dn, ds = golden
+        rc, out = paho(tcp, pk, dn, ds, "--topic", f"/{pk}/{dn}/user/test")
+        check(rc == 0 and "received own message" in out, f"paho_connect TCP publish/receive: {out.strip()!r}")
+        rc, out = paho(tls, pk, dn, ds, "--cafile", os.path.join(work, "ca.pem"),
+                       "--topic", f"/{pk}/{dn}/user/tls", "--timestamp", "2524608000000")
+        check(rc == 0 and "received own message" in out, f"paho_connect TLS publish/receive: {out.strip()!r}")
+        for method in ("hmacmd5", "hmacsha1", "hmacsha256", "sha256"):
+            rc, out = paho(tcp, pk, dn, ds, "--sign-method", method, "--uppercase")
+            check(rc == 0, f"paho_connect {method} upper-case: {out.strip()!r}")
+            for upper in (False, True):
+                fields = lib.sign(pk, dn, ds, client_id="SN1928339", timestamp_ms=1539421321846,
+                                  method=method, uppercase=upper)
+                check(connect(tcp, fields) == 0, f"{method} {'upper' if upper else 'lower'} case accepted")
+
+        good = lib.sign(pk, dn, ds, timestamp_ms=1000, method="hmacsha256")
+        wrong = lib.sign(pk, dn, "wrong" + ds[5:], timestamp_ms=1000)
+        check(connect(tcp, wrong) == 5, "wrong secret refused")
+        pw = good[2]
+        tampered = (good[0], good[1], pw[:-1] + ("0" if pw[-1] != "0" else "1"))
+        check(connect(tcp, tampered) == 5, "tampered password refused")
+        changed = (good[0].replace("timestamp=1000", "timestamp=1001"), good[1], good[2])
+        check(connect(tcp, changed) == 5, "changed timestamp refused")
+        unknown = lib.sign("unknownPk", dn, ds)
+        check(connect(tcp, unknown) == 5, "unknown device refused")
+        check(connect(tcp, good, keepalive=10) == 5, "keep-alive of 10 s refused")
+        check(connect(tcp, good) == 0, "the same fields with keep-alive 300 s accepted")
+        rc, out = paho(tcp, pk, dn, "wrongsecretwrongsecret")
+        check(rc == 1 and "refused rc=5" in out, f"paho_connect wrong secret refused: {out.strip()!r}")
+
+        t0 = time.monotonic()
+        fields = [lib.sign(*d, client_id=f"load{i}", timestamp_ms=i + 1) for i, d in enumerate(devices[:LOAD])]
+        rcs = asyncio.run(many(tcp, fields, hold_all=True))
+        check(rcs.count(0) == LOAD, f"{LOAD} concurrent devices accepted ({rcs.count(0)}) "
+              f"in {time.monotonic() - t0:.1f} s")
+        bad = [(c, u, ("1" if p[0] == "0" else "0") + p[1:]) for c, u, p in fields]
+        t0 = time.monotonic()
+        rcs = asyncio.run(many(tcp, bad, hold_all=False))
+        check(rcs.count(5) == LOAD, f"{LOAD} wrong passwords refused ({rcs.count(5)}) "
+              f"in {time.monotonic() - t0:.1f} s")
+        check(broker.poll() is None and connect(tcp, good) == 0, "broker still serving after the load")
+        rc, out = paho(tls, pk, dn, ds, "--cafile", os.path.join(work, "ca.pem"), "--topic", "/after/load")
+        check(rc == 0 and "received own message" in out, "TLS publish/receive after the load")
+    finally:
+        if broker is not None:
+            broker.send_signal(signal.SIGTERM)
+            try:
+                broker.wait(10)
+            except subprocess.TimeoutExpired:
+                broker.kill()
+                broker.wait()
+        log = ""
+        try:
+            with open(os.path.join(work, "mosquitto.log")) as f:
+                log = f.read()
+        except OSError:
+            pass
+        shutil.rmtree(work, ignore_errors=True)
+    check("line 3: malformed" in log, "malformed secrets line reported with its number")
+    check(f"{LOAD + 1} devices loaded" in log, "all valid secrets loaded")
+    check("ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH" in log and "keep-alive 10 s" in log
+          and "unknown device" in log, "refusals logged with their reason")
+    check(not any(d[2] in log for d in devices), "no secret in the broker log")
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
