@@ -180,33 +180,18 @@ fn sha256_then_key(key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize {
 }
 
 /// Copies as much of `src` as fits to the front of `dst`.
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)] // at least one sign method (set by build.rs)
 fn copy_prefix(dst: &mut [u8], src: &[u8]) {
     for (d, s) in dst.iter_mut().zip(src) {
         *d = *s;
     }
 }
 
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)]
 const BLOCK_LEN: usize = 64;
 
 /// The hash functions, all Merkle-Damgard with 64-byte blocks.
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)]
 #[derive(Clone, Copy)]
 enum Algo {
     #[cfg(feature = "hmac-md5")]
@@ -222,12 +207,7 @@ enum Algo {
 /// `sha2::block_api::compress256`). The buffering and padding live here, once
 /// for all three, rather than in the `digest` wrappers: smaller code and a
 /// shallower stack on microcontrollers. State and buffer are wiped on drop.
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)]
 struct Hash {
     algo: Algo,
     state: [u32; 8],
@@ -238,12 +218,7 @@ struct Hash {
     total: usize,
 }
 
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)]
 impl Hash {
     fn new(algo: Algo) -> Self {
         let state = match algo {
@@ -397,19 +372,9 @@ impl Hash {
     }
 }
 
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)]
 /// Runs the algorithm's compression function over whole blocks.
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)]
 fn compress(algo: Algo, state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
     match algo {
         #[cfg(feature = "hmac-md5")]
@@ -445,12 +410,7 @@ fn compress_sha256(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
     sha2::block_api::compress256(state, blocks);
 }
 
-#[cfg(any(
-    feature = "hmac-md5",
-    feature = "hmac-sha1",
-    feature = "hmac-sha256",
-    feature = "sha256"
-))]
+#[cfg(any_method)]
 impl Drop for Hash {
     fn drop(&mut self) {
         self.wipe();
