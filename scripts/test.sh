@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: formatting and lints, cargo tests, then the CMake build and
 # ctest (C and C++ under ASan/UBSan, header freshness, symbols, CLI, Paho
-# loopback, consumer projects). Installs what it needs first.
+# loopback, consumer projects, firmware under QEMU, Mosquitto end to end),
+# then the Python package's pytest suite. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -22,3 +23,10 @@ echo "== cmake build + ctest"
 cmake -S . -B build >/dev/null
 cmake --build build -j2
 ctest --test-dir build --output-on-failure
+
+echo "== Python package (pip install ./python) + pytest"
+python3 -m pip install --quiet --disable-pip-version-check ./python pytest hypothesis paho-mqtt \
+  aliyun-iot-linkkit
+# Run from outside the source tree so the installed package is what is tested.
+(cd /tmp && ALIYUN_MQTT_PLUGIN="$OLDPWD/build/aliyun_mqtt_auth.so" \
+  python3 -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests")
