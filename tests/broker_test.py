@@ -27,12 +27,19 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from amssign import TCP, TLS, Lib  # noqa: E402
-
 MOSQUITTO, PLUGIN, PAHO, LIBSO = sys.argv[1:5]
+# The Python package from the source tree, over the library just built.
+os.environ["ALIYUN_MQTT_SIGN_LIB"] = LIBSO
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+import aliyun_mqtt_sign as ams  # noqa: E402
+
 LOAD = 500
-lib = Lib(LIBSO)
+
+
+def creds(pk, dn, ds, **kwargs):
+    """(client id, user name, password) from the library, plain TCP."""
+    c = ams.sign(pk, dn, ds, secure_mode="tcp", **kwargs)
+    return c.client_id, c.username, c.password
 results = {"passed": 0, "failed": 0}
 
 
@@ -194,19 +201,19 @@ keyfile {work}/server.key
             rc, out = paho(tcp, pk, dn, ds, "--sign-method", method, "--uppercase")
             check(rc == 0, f"paho_connect {method} upper-case: {out.strip()!r}")
             for upper in (False, True):
-                fields = lib.sign(pk, dn, ds, client_id="SN1928339", timestamp_ms=1539421321846,
-                                  method=method, uppercase=upper)
+                fields = creds(pk, dn, ds, client_id="SN1928339", timestamp_ms=1539421321846,
+                               sign_method=method, uppercase=upper)
                 check(connect(tcp, fields) == 0, f"{method} {'upper' if upper else 'lower'} case accepted")
 
-        good = lib.sign(pk, dn, ds, timestamp_ms=1000, method="hmacsha256")
-        wrong = lib.sign(pk, dn, "wrong" + ds[5:], timestamp_ms=1000)
+        good = creds(pk, dn, ds, timestamp_ms=1000, sign_method="hmacsha256")
+        wrong = creds(pk, dn, "wrong" + ds[5:], timestamp_ms=1000)
         check(connect(tcp, wrong) == 5, "wrong secret refused")
         pw = good[2]
         tampered = (good[0], good[1], pw[:-1] + ("0" if pw[-1] != "0" else "1"))
         check(connect(tcp, tampered) == 5, "tampered password refused")
         changed = (good[0].replace("timestamp=1000", "timestamp=1001"), good[1], good[2])
         check(connect(tcp, changed) == 5, "changed timestamp refused")
-        unknown = lib.sign("unknownPk", dn, ds)
+        unknown = creds("unknownPk", dn, ds)
         check(connect(tcp, unknown) == 5, "unknown device refused")
         check(connect(tcp, good, keepalive=10) == 5, "keep-alive of 10 s refused")
         check(connect(tcp, good) == 0, "the same fields with keep-alive 300 s accepted")
@@ -214,7 +221,7 @@ keyfile {work}/server.key
         check(rc == 1 and "refused rc=5" in out, f"paho_connect wrong secret refused: {out.strip()!r}")
 
         t0 = time.monotonic()
-        fields = [lib.sign(*d, client_id=f"load{i}", timestamp_ms=i + 1) for i, d in enumerate(devices[:LOAD])]
+        fields = [creds(*d, client_id=f"load{i}", timestamp_ms=i + 1) for i, d in enumerate(devices[:LOAD])]
         rcs = asyncio.run(many(tcp, fields, hold_all=True))
         check(rcs.count(0) == LOAD, f"{LOAD} concurrent devices accepted ({rcs.count(0)}) "
               f"in {time.monotonic() - t0:.1f} s")

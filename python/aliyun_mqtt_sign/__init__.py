@@ -81,7 +81,11 @@ class _VerifyInfo(ctypes.Structure):
 
 
 def _load() -> ctypes.CDLL:
-    lib = ctypes.CDLL(os.path.join(os.path.dirname(os.path.abspath(__file__)), "libaliyun_mqtt_sign.so"))
+    # The bundled library; ALIYUN_MQTT_SIGN_LIB points at another build (the
+    # repository's C tests use the package from the source tree this way).
+    path = os.environ.get("ALIYUN_MQTT_SIGN_LIB") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "libaliyun_mqtt_sign.so")
+    lib = ctypes.CDLL(path)
     dev_p, buf = ctypes.POINTER(_Device), ctypes.c_char_p
     size_p = ctypes.POINTER(ctypes.c_size_t)
     lib.aliyun_mqtt_device_default.restype = _Device
