@@ -281,10 +281,10 @@ pub unsafe extern "C" fn aliyun_mqtt_client_id(
     cap: usize,
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
-    // SAFETY: forwarded contract (see `# Safety`).
+    // SAFETY: forwarded contract (see `# Safety`). `device` validates.
     unsafe {
         output(buf, cap, out_len, |out| {
-            credentials::client_id(&device(dev)?, out)
+            credentials::client_id_valid(&device(dev)?, out)
         })
     }
 }
@@ -304,10 +304,10 @@ pub unsafe extern "C" fn aliyun_mqtt_username(
     cap: usize,
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
-    // SAFETY: forwarded contract (see `# Safety`).
+    // SAFETY: forwarded contract (see `# Safety`). `device` validates.
     unsafe {
         output(buf, cap, out_len, |out| {
-            credentials::username(&device(dev)?, out)
+            credentials::username_valid(&device(dev)?, out)
         })
     }
 }
@@ -328,10 +328,10 @@ pub unsafe extern "C" fn aliyun_mqtt_password(
     cap: usize,
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
-    // SAFETY: forwarded contract (see `# Safety`).
+    // SAFETY: forwarded contract (see `# Safety`). `device` validates.
     unsafe {
         output(buf, cap, out_len, |out| {
-            credentials::password(&device(dev)?, out)
+            credentials::password_valid(&device(dev)?, out)
         })
     }
 }
@@ -398,13 +398,14 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
     let Some(out) = (unsafe { out.as_mut() }) else {
         return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
     };
-    // SAFETY: `dev` is NULL or valid by the caller's contract.
+    // SAFETY: `dev` is NULL or valid by the caller's contract. `device`
+    // validates it once; the builders then skip their own check.
     let result = unsafe { device(dev) }
         .map_err(Error::Invalid)
         .and_then(|dev| {
-            credentials::client_id(&dev, as_bytes_mut(&mut out.client_id))?;
-            credentials::username(&dev, as_bytes_mut(&mut out.username))?;
-            credentials::password(&dev, as_bytes_mut(&mut out.password))
+            credentials::client_id_valid(&dev, as_bytes_mut(&mut out.client_id))?;
+            credentials::username_valid(&dev, as_bytes_mut(&mut out.username))?;
+            credentials::password_valid(&dev, as_bytes_mut(&mut out.password))
         });
     match result {
         Ok(_) => S::ALIYUN_MQTT_OK,

@@ -54,12 +54,9 @@ impl SignMethod {
     }
 
     /// Length of the password: two hex digits per digest byte.
+    #[allow(clippy::arithmetic_side_effects)] // digest_len() <= 32
     pub fn hex_len(self) -> usize {
-        match self {
-            SignMethod::HmacMd5 => 32,
-            SignMethod::HmacSha1 => 40,
-            SignMethod::HmacSha256 | SignMethod::Sha256 => 64,
-        }
+        2 * self.digest_len()
     }
 
     /// Whether this build includes the method (Cargo features).
@@ -372,7 +369,6 @@ impl Hash {
     }
 }
 
-#[cfg(any_method)]
 /// Runs the algorithm's compression function over whole blocks.
 #[cfg(any_method)]
 fn compress(algo: Algo, state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
