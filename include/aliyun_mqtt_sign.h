@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// `securemode=-2`: TLS on new public and Enterprise instances; a value of
+// `aliyun_mqtt_registration.secure_mode` besides `ALIYUN_MQTT_SECURE_TLS`.
+#define ALIYUN_MQTT_SECURE_TLS_INSTANCE -2
+
 // Longest accepted ProductKey (the vendor SDK's limit).
 #define ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN 20
 
@@ -30,6 +34,24 @@
 // Longest accepted region id.
 #define ALIYUN_MQTT_REGION_MAX_LEN 32
 
+// Longest accepted registration `random` string (the vendor SDKs use 15).
+#define ALIYUN_MQTT_RANDOM_MAX_LEN 32
+
+// Longest accepted instance id (`iot-...`).
+#define ALIYUN_MQTT_INSTANCE_ID_MAX_LEN 64
+
+// Longest accepted host name (DNS limit).
+#define ALIYUN_MQTT_HOST_NAME_MAX_LEN 253
+
+// Longest accepted deviceToken (`authType=regnwl`).
+#define ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN 128
+
+// Longest reply the parsers read (HTTPS body or MQTT payload).
+#define ALIYUN_MQTT_REPLY_MAX_LEN 4096
+
+// Deepest nesting of objects and arrays the parsers accept.
+#define ALIYUN_MQTT_REPLY_MAX_DEPTH 16
+
 // Longest MQTT client identifier the verifier reads.
 #define ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN 512
 
@@ -38,6 +60,9 @@
 
 // Buffer size of a DeviceName with its NUL.
 #define ALIYUN_MQTT_DEVICE_NAME_SIZE 33
+
+// Buffer size of a registration `random` with its NUL.
+#define ALIYUN_MQTT_RANDOM_SIZE 33
 
 // Buffer size of a device's own client id (the part before `|`) with its NUL.
 #define ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE 65
@@ -54,8 +79,43 @@
 // Buffer size for any host name `aliyun_mqtt_host` writes.
 #define ALIYUN_MQTT_HOST_SIZE 79
 
+// Buffer size for any host name or URL the endpoint functions write, and
+// for a host name in a reply.
+#define ALIYUN_MQTT_HOST_NAME_SIZE 254
+
+// Buffer size for an iotId or iotToken from an HTTPS authentication reply.
+#define ALIYUN_MQTT_IOT_ID_SIZE 129
+
+// Buffer size for an iotToken from an HTTPS authentication reply.
+#define ALIYUN_MQTT_IOT_TOKEN_SIZE 129
+
+// Buffer size for a deviceToken with its NUL.
+#define ALIYUN_MQTT_DEVICE_TOKEN_SIZE 129
+
+// Buffer size for a DeviceSecret with its NUL.
+#define ALIYUN_MQTT_DEVICE_SECRET_SIZE 65
+
+// Buffer size for the server's `message` (longer ones are cut at a
+// character boundary).
+#define ALIYUN_MQTT_MESSAGE_SIZE 256
+
+// Buffer size for any `aliyun_mqtt_auth_body` output.
+#define ALIYUN_MQTT_AUTH_BODY_SIZE 496
+
+// Buffer size for any `aliyun_mqtt_register_body` output.
+#define ALIYUN_MQTT_REGISTER_BODY_SIZE 272
+
 // MQTT port of the public instance, for TCP and TLS alike (SPEC 2).
 #define ALIYUN_MQTT_PORT 1883
+
+// Port of the WebSocket endpoint (`ws://` and `wss://`).
+#define ALIYUN_MQTT_WEBSOCKET_PORT 443
+
+// Port of the HTTPS authentication and registration host.
+#define ALIYUN_MQTT_HTTPS_PORT 443
+
+// TLS port of an instance id endpoint (which also serves 1883).
+#define ALIYUN_MQTT_INSTANCE_TLS_PORT 8883
 
 // Smallest keep-alive the platform accepts, in seconds.
 #define ALIYUN_MQTT_KEEPALIVE_MIN 30
@@ -74,6 +134,27 @@
 
 // MAJOR * 10000 + MINOR * 100 + PATCH (kept in sync by a test).
 #define ALIYUN_MQTT_VERSION_NUMBER 100
+
+// `authType` values (SPEC 4): of `aliyun_mqtt_registration.auth_type` and
+// `aliyun_mqtt_verify_info.auth_type`.
+enum aliyun_mqtt_auth_type
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // `authType=register`: pre-registered device; the DeviceSecret comes
+  // back on `/ext/register`.
+  ALIYUN_MQTT_AUTH_REGISTER = 1,
+  // `authType=regnwl`: no pre-registration; a clientId and deviceToken
+  // come back on `/ext/regnwl`.
+  ALIYUN_MQTT_AUTH_REGNWL = 2,
+  // `authType=connwl`: the connection made with them (reported by the
+  // verifier; not a registration).
+  ALIYUN_MQTT_AUTH_CONNWL = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_auth_type;
+#endif // __cplusplus
 
 // Secure modes, the values of `aliyun_mqtt_device.secure_mode` (SPEC 1).
 enum aliyun_mqtt_secure_mode
@@ -180,6 +261,48 @@ enum aliyun_mqtt_status
   // The password is not the signature the platform expects for this
   // secret. Returned by `aliyun_mqtt_verify`.
   ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH = 16,
+  // ProductSecret empty, longer than `ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN` or
+  // holding a byte outside printable ASCII (space excluded). Returned by
+  // the dynamic-registration functions and the verifier.
+  ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET = 17,
+  // Registration `random` not 1 to `ALIYUN_MQTT_RANDOM_MAX_LEN` ASCII
+  // letters and digits. Returned by the dynamic-registration functions.
+  ALIYUN_MQTT_ERR_INVALID_RANDOM = 18,
+  // Instance id longer than `ALIYUN_MQTT_INSTANCE_ID_MAX_LEN`, not made of
+  // `[a-z0-9-]`, or starting or ending with `-`. Returned by
+  // `aliyun_mqtt_instance_host` and the dynamic-registration functions.
+  ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID = 19,
+  // A host name that is not 1 to 253 bytes of dot-separated labels of
+  // `[A-Za-z0-9-]` (each 1 to 63, no leading or trailing `-`) nor an IPv6
+  // literal. Returned by `aliyun_mqtt_custom_host` and the reply parsers.
+  ALIYUN_MQTT_ERR_INVALID_HOST = 20,
+  // `auth_type` is not one of `aliyun_mqtt_auth_type`, or a secure mode
+  // other than TLS (2) or TLS on new instances (-2) was asked for a
+  // registration. Returned by the dynamic-registration functions.
+  ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE = 21,
+  // A deviceToken empty, longer than `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN` or
+  // holding a byte outside printable ASCII (space excluded). Returned by
+  // `aliyun_mqtt_parse_ext_regnwl`, `aliyun_mqtt_connwl` and the verifier.
+  ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN = 22,
+  // The reply ends before its JSON document does (including an empty
+  // reply). Returned by the reply parsers.
+  ALIYUN_MQTT_ERR_REPLY_TRUNCATED = 23,
+  // The reply is not a JSON object (a syntax error, invalid UTF-8, a bad
+  // escape, a duplicate wanted field, text after the document, or a
+  // wanted field of the wrong type or range). Returned by the reply
+  // parsers.
+  ALIYUN_MQTT_ERR_REPLY_MALFORMED = 24,
+  // The reply is longer than `ALIYUN_MQTT_REPLY_MAX_LEN`, nests deeper than
+  // `ALIYUN_MQTT_REPLY_MAX_DEPTH`, or a wanted string does not fit its
+  // field. Returned by the reply parsers.
+  ALIYUN_MQTT_ERR_REPLY_TOO_LARGE = 25,
+  // A field the reply must carry is absent (for example `data.iotToken`
+  // in a successful authentication reply). Returned by the reply parsers.
+  ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD = 26,
+  // The server answered with a `code` other than 200; the reply's `code`
+  // and `message` are in the output structure. Returned by the HTTPS reply
+  // parsers.
+  ALIYUN_MQTT_ERR_SERVER_REFUSED = 27,
 };
 #ifndef __cplusplus
 typedef uint32_t aliyun_mqtt_status;
@@ -239,7 +362,92 @@ typedef struct aliyun_mqtt_verify_info {
   uint32_t sign_method;
   // `securemode`: 2, 3 or -2.
   int32_t secure_mode;
+  // An `aliyun_mqtt_auth_type` when `authType` was sent, 0 otherwise.
+  uint32_t auth_type;
+  // `random` of a registration ("" otherwise).
+  char random[ALIYUN_MQTT_RANDOM_SIZE];
 } aliyun_mqtt_verify_info;
+
+// A device registering itself with its product's ProductSecret.
+//
+// Start from `aliyun_mqtt_registration_default()` and set the strings.
+typedef struct aliyun_mqtt_registration {
+  // ProductKey. Required.
+  const char *product_key;
+  // DeviceName. Required.
+  const char *device_name;
+  // ProductSecret, 1 to 64 printable ASCII characters. Required.
+  const char *product_secret;
+  // The device's random string, 1 to 32 ASCII letters and digits (the
+  // vendor SDKs use 15). Required.
+  const char *random;
+  // Client id; NULL or "" means `productKey.deviceName`.
+  const char *client_id;
+  // Instance id (`instanceId=`, new public and Enterprise instances);
+  // NULL or "" leaves it out.
+  const char *instance_id;
+  // `ALIYUN_MQTT_HMAC_MD5`, `..._HMAC_SHA1` or `..._HMAC_SHA256`.
+  uint32_t sign_method;
+  // `ALIYUN_MQTT_SECURE_TLS` (2) or `ALIYUN_MQTT_SECURE_TLS_INSTANCE` (-2).
+  int32_t secure_mode;
+  // `ALIYUN_MQTT_AUTH_REGISTER` or `ALIYUN_MQTT_AUTH_REGNWL`.
+  uint32_t auth_type;
+  // Upper-case hex digits in the password and `sign`.
+  bool uppercase_hex;
+} aliyun_mqtt_registration;
+
+// A parsed HTTPS authentication reply. Strings are NUL-terminated.
+typedef struct aliyun_mqtt_auth_reply {
+  // The reply's `code`: 200 on success.
+  int32_t code;
+  // The reply's `message`, cut at a character boundary if longer.
+  char message[ALIYUN_MQTT_MESSAGE_SIZE];
+  // `data.iotId`: the MQTT user name.
+  char iot_id[ALIYUN_MQTT_IOT_ID_SIZE];
+  // `data.iotToken`: the MQTT password (valid 7 days).
+  char iot_token[ALIYUN_MQTT_IOT_TOKEN_SIZE];
+  // `data.resources.mqtt.host`.
+  char host[ALIYUN_MQTT_HOST_NAME_SIZE];
+  // `data.resources.mqtt.port`.
+  uint16_t port;
+} aliyun_mqtt_auth_reply;
+
+// A DeviceSecret from dynamic registration (HTTPS reply or the MQTT
+// `/ext/register` payload). Strings are NUL-terminated.
+typedef struct aliyun_mqtt_register_reply {
+  // The HTTPS reply's `code` (0 from `/ext/register`).
+  int32_t code;
+  // The HTTPS reply's `message` ("" from `/ext/register`).
+  char message[ALIYUN_MQTT_MESSAGE_SIZE];
+  // `productKey`.
+  char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+  // `deviceName`.
+  char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+  // `deviceSecret`: store it and connect with it (SPEC 1).
+  char device_secret[ALIYUN_MQTT_DEVICE_SECRET_SIZE];
+} aliyun_mqtt_register_reply;
+
+// The `/ext/regnwl` payload. Strings are NUL-terminated.
+typedef struct aliyun_mqtt_regnwl_reply {
+  // `clientId`.
+  char client_id[ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE];
+  // `productKey`.
+  char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+  // `deviceName`.
+  char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+  // `deviceToken`.
+  char device_token[ALIYUN_MQTT_DEVICE_TOKEN_SIZE];
+} aliyun_mqtt_regnwl_reply;
+
+// The CONNECT fields of the `connwl` connection after `regnwl`.
+typedef struct aliyun_mqtt_connwl_credentials {
+  // `clientId|securemode=-2,authType=connwl|`.
+  char client_id[ALIYUN_MQTT_CLIENT_ID_SIZE];
+  // `deviceName&productKey`.
+  char username[ALIYUN_MQTT_USERNAME_SIZE];
+  // The deviceToken.
+  char password[ALIYUN_MQTT_DEVICE_TOKEN_SIZE];
+} aliyun_mqtt_connwl_credentials;
 
 #ifdef __cplusplus
 extern "C" {
@@ -341,8 +549,9 @@ aliyun_mqtt_status aliyun_mqtt_sign(const struct aliyun_mqtt_device *dev,
 // Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
 // `ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID`, `..._EMPTY_PARAM`,
 // `..._DUPLICATE_PARAM`, `..._INVALID_CLIENT_ID`, `..._INVALID_SECURE_MODE`,
-// `..._INVALID_SIGN_METHOD`, `..._INVALID_TIMESTAMP` or
-// `..._INVALID_USERNAME`.
+// `..._INVALID_SIGN_METHOD`, `..._INVALID_TIMESTAMP`,
+// `..._INVALID_AUTH_TYPE` (an unknown `authType`), `..._INVALID_RANDOM`
+// (`register`/`regnwl` without a valid `random`) or `..._INVALID_USERNAME`.
 //
 // # Safety
 // The strings are NULL or NUL-terminated; `info` is NULL or writable.
@@ -351,20 +560,29 @@ aliyun_mqtt_status aliyun_mqtt_verify_identify(const char *mqtt_client_id,
                                                struct aliyun_mqtt_verify_info *info);
 
 // Checks a CONNECT packet's client identifier, user name and password the
-// way the platform does (SPEC 1) for the device secret `device_secret`.
+// way the platform does.
 //
 // The client identifier must be `id|k=v[,k=v...]|` with `securemode` 2, 3 or
-// -2 and a known `signmethod` (hmacmd5 when absent); the content is rebuilt
-// from what was submitted and the password compared case-insensitively, in
-// constant time.
+// -2 and a known `signmethod` (hmacmd5 when absent). `device_secret` is
+// what the connection is checked against, by its `authType` (see
+// `aliyun_mqtt_verify_identify`, which tells it before the lookup):
+// - none: the DeviceSecret; the SPEC 1 content is rebuilt from what was
+//   submitted;
+// - `register` or `regnwl`: the ProductSecret; the content is
+//   `deviceName..productKey..random..` (SPEC 4);
+// - `connwl`: the deviceToken, which the password must equal.
+//
+// Signatures are compared case-insensitively; every comparison takes a
+// time that depends on the lengths only.
 //
 // - `info`: NULL, or receives what was found; filled whenever the fields
 //   parsed (also on `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`), zeroed otherwise.
 //
 // Returns `ALIYUN_MQTT_OK` only when the platform would accept the fields;
 // otherwise the statuses of `aliyun_mqtt_verify_identify`, or
-// `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`,
-// `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`.
+// `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`, `..._INVALID_PRODUCT_SECRET`,
+// `..._INVALID_DEVICE_TOKEN` (`device_secret` for the case),
+// `..._SIGNATURE_MISMATCH`.
 //
 // # Safety
 // The strings are NULL or NUL-terminated; `info` is NULL or writable.
@@ -388,6 +606,243 @@ const char *aliyun_mqtt_version(void);
 
 // Whether the platform accepts this MQTT keep-alive: 30 to 1200 seconds.
 bool aliyun_mqtt_keepalive_ok(uint32_t seconds);
+
+// Writes the WebSocket URL `wss://{pk}.iot-as-mqtt.{region}.aliyuncs.com:443`
+// (`secure_mode` `ALIYUN_MQTT_SECURE_TLS`) or `ws://...:443`
+// (`ALIYUN_MQTT_SECURE_TCP`). Connect with the same CONNECT fields, the
+// device's `secure_mode` matching the scheme. `ALIYUN_MQTT_HOST_NAME_SIZE`
+// always fits.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL`,
+// `..._INVALID_PRODUCT_KEY`, `..._INVALID_REGION` or
+// `..._INVALID_SECURE_MODE`.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `buf` is NULL or writable for
+// `cap` bytes and overlaps no input; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_websocket_url(const char *product_key,
+                                             const char *region_id,
+                                             int32_t secure_mode,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+// Writes the IPv6 endpoint `ipv6.itls.cn-shanghai.aliyuncs.com` (port
+// `ALIYUN_MQTT_PORT`; cn-shanghai only).
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._BUFFER_TOO_SMALL`.
+//
+// # Safety
+// `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_ipv6_host(char *buf, size_t cap, size_t *out_len);
+
+// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`
+// (ports `ALIYUN_MQTT_PORT` and `ALIYUN_MQTT_INSTANCE_TLS_PORT`).
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
+// `..._INVALID_INSTANCE_ID`.
+//
+// # Safety
+// As for `aliyun_mqtt_websocket_url`.
+aliyun_mqtt_status aliyun_mqtt_instance_host(const char *instance_id,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+// Writes the HTTPS authentication and registration host
+// `iot-auth.{region_id}.aliyuncs.com` (port `ALIYUN_MQTT_HTTPS_PORT`).
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
+// `..._INVALID_REGION`.
+//
+// # Safety
+// As for `aliyun_mqtt_websocket_url`.
+aliyun_mqtt_status aliyun_mqtt_auth_host(const char *region_id,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+// Checks a caller-supplied host (a DNS name of 1 to 253 bytes, or an IPv6
+// literal, optionally in brackets) and copies it, so that a custom broker
+// goes through the same checks and buffer rule as the platform's hosts.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
+// `..._INVALID_HOST`.
+//
+// # Safety
+// As for `aliyun_mqtt_websocket_url`.
+aliyun_mqtt_status aliyun_mqtt_custom_host(const char *host,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+// The platform's TLS root, GlobalSign Root CA (R1, valid until
+// 2028-01-28), as PEM text: static, NUL-terminated, never NULL.
+const char *aliyun_mqtt_root_ca_pem(void);
+
+// The same certificate in DER: static, never NULL; `*len` (if `len` is
+// not NULL) receives its length.
+//
+// # Safety
+// `len` is NULL or writable.
+const uint8_t *aliyun_mqtt_root_ca_der(size_t *len);
+
+// Writes the path of the HTTPS authentication request, `/auth/devicename`
+// (method `POST`, `Content-Type: application/x-www-form-urlencoded`).
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._BUFFER_TOO_SMALL`.
+//
+// # Safety
+// `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_auth_path(char *buf, size_t cap, size_t *out_len);
+
+// Writes the path of the HTTPS dynamic registration request,
+// `/auth/register/device` (`POST`, form body).
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._BUFFER_TOO_SMALL`.
+//
+// # Safety
+// As for `aliyun_mqtt_auth_path`.
+aliyun_mqtt_status aliyun_mqtt_register_path(char *buf, size_t cap, size_t *out_len);
+
+// Writes the HTTPS authentication body (SPEC 3):
+// `productKey=..&deviceName=..&clientId=..[&timestamp=..]&signmethod=..
+// &sign=..&version=default&resources=mqtt`, values percent-encoded, `sign`
+// the hex HMAC of the same content as the MQTT password.
+// `ALIYUN_MQTT_AUTH_BODY_SIZE` always fits.
+//
+// Returns the statuses of `aliyun_mqtt_client_id`; besides,
+// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD` for `ALIYUN_MQTT_SHA256` (HTTPS
+// takes the HMAC methods) and `ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS` when
+// `extra_params` is set (the body has no place for them).
+//
+// # Safety
+// As for `aliyun_mqtt_client_id`.
+aliyun_mqtt_status aliyun_mqtt_auth_body(const struct aliyun_mqtt_device *dev,
+                                         char *buf,
+                                         size_t cap,
+                                         size_t *out_len);
+
+// Returns a registration with the defaults: strings NULL,
+// `ALIYUN_MQTT_HMAC_SHA256`, `ALIYUN_MQTT_SECURE_TLS`,
+// `ALIYUN_MQTT_AUTH_REGISTER`, lower-case hex.
+struct aliyun_mqtt_registration aliyun_mqtt_registration_default(void);
+
+// Writes the three CONNECT fields of an MQTT dynamic registration (SPEC 4)
+// into `out`: client identifier
+// `cid|securemode=2,authType=register,random=R,signmethod=M[,instanceId=I]|`,
+// user name `deviceName&productKey`, password
+// `hex(HMAC(productSecret, "deviceName"dn"productKey"pk"random"R))`.
+// Connect over TLS; the reply arrives on `/ext/register` (parse it with
+// `aliyun_mqtt_parse_ext_register`) or `/ext/regnwl`
+// (`aliyun_mqtt_parse_ext_regnwl`). On error every field of `out` is "".
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, or the status naming the
+// first bad field: `..._INVALID_PRODUCT_KEY`, `..._INVALID_DEVICE_NAME`,
+// `..._INVALID_PRODUCT_SECRET`, `..._INVALID_RANDOM`,
+// `..._INVALID_CLIENT_ID`, `..._INVALID_INSTANCE_ID`,
+// `..._INVALID_SIGN_METHOD` (also `ALIYUN_MQTT_SHA256`),
+// `..._INVALID_AUTH_TYPE`, `..._INVALID_SECURE_MODE` (not 2 or -2).
+//
+// # Safety
+// `reg` is NULL or a valid registration whose strings are NULL or
+// NUL-terminated; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_register_sign(const struct aliyun_mqtt_registration *reg,
+                                             struct aliyun_mqtt_credentials *out);
+
+// Writes the HTTPS dynamic registration body (SPEC 4) for
+// `POST /auth/register/device`:
+// `productKey=..&deviceName=..&random=..&sign=..&signMethod=..`, `sign` as
+// the MQTT registration password. `ALIYUN_MQTT_REGISTER_BODY_SIZE` always
+// fits. `auth_type`, `secure_mode`, `client_id` and `instance_id` are
+// validated but not sent.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
+// a status of `aliyun_mqtt_register_sign`.
+//
+// # Safety
+// `reg` as for `aliyun_mqtt_register_sign`; `buf` is NULL or writable for
+// `cap` bytes and overlaps no input; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_register_body(const struct aliyun_mqtt_registration *reg,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+// Parses the reply to the HTTPS authentication request (SPEC 3):
+// `{"code":200,"data":{"iotId":..,"iotToken":..,"resources":{"mqtt":
+// {"host":..,"port":..}}},"message":..}` in any field order, with any
+// whitespace, escapes, extra fields and nesting up to
+// `ALIYUN_MQTT_REPLY_MAX_DEPTH`. `reply` need not be NUL-terminated.
+//
+// Returns `ALIYUN_MQTT_OK`; `..._SERVER_REFUSED` when `code` is not 200
+// (`out->code` and `out->message` hold the server's); or, with `*out`
+// zeroed: `..._NULL_ARGUMENT`, `..._REPLY_TRUNCATED`,
+// `..._REPLY_MALFORMED` (not JSON, or a field of the wrong type, a port
+// outside 1..65535, an iotId or iotToken that is not printable ASCII),
+// `..._REPLY_TOO_LARGE` (over `ALIYUN_MQTT_REPLY_MAX_LEN` bytes, too deep,
+// or a field longer than its buffer), `..._REPLY_MISSING_FIELD`,
+// `..._INVALID_HOST`.
+//
+// # Safety
+// `reply` is NULL or readable for `len` bytes; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_parse_auth_reply(const char *reply,
+                                                size_t len,
+                                                struct aliyun_mqtt_auth_reply *out);
+
+// Parses the reply to the HTTPS dynamic registration request (SPEC 4):
+// `{"code":200,"data":{"productKey":..,"deviceName":..,"deviceSecret":..},
+// "message":..}`. Robust and strict as `aliyun_mqtt_parse_auth_reply`; the
+// three values are checked as a ProductKey, DeviceName and DeviceSecret
+// (`..._INVALID_PRODUCT_KEY`, `..._INVALID_DEVICE_NAME`,
+// `..._INVALID_DEVICE_SECRET`). Compare them with the device's own.
+//
+// # Safety
+// As for `aliyun_mqtt_parse_auth_reply`.
+aliyun_mqtt_status aliyun_mqtt_parse_register_reply(const char *reply,
+                                                    size_t len,
+                                                    struct aliyun_mqtt_register_reply *out);
+
+// Parses the `/ext/register` MQTT payload (SPEC 4):
+// `{"productKey":..,"deviceName":..,"deviceSecret":..}`. Statuses as for
+// `aliyun_mqtt_parse_register_reply` except `..._SERVER_REFUSED`;
+// `out->code` is 0 and `out->message` "".
+//
+// # Safety
+// `payload` is NULL or readable for `len` bytes; `out` is NULL or
+// writable.
+aliyun_mqtt_status aliyun_mqtt_parse_ext_register(const char *payload,
+                                                  size_t len,
+                                                  struct aliyun_mqtt_register_reply *out);
+
+// Parses the `/ext/regnwl` MQTT payload (SPEC 4): `{"clientId":..,
+// "productKey":..,"deviceName":..,"deviceToken":..}`. Robust and strict as
+// `aliyun_mqtt_parse_auth_reply`; the values are checked as a client id,
+// ProductKey, DeviceName and deviceToken (`..._INVALID_CLIENT_ID`,
+// `..._INVALID_PRODUCT_KEY`, `..._INVALID_DEVICE_NAME`,
+// `..._INVALID_DEVICE_TOKEN`). Then build the `connwl` fields with
+// `aliyun_mqtt_connwl`.
+//
+// # Safety
+// As for `aliyun_mqtt_parse_ext_register`.
+aliyun_mqtt_status aliyun_mqtt_parse_ext_regnwl(const char *payload,
+                                                size_t len,
+                                                struct aliyun_mqtt_regnwl_reply *out);
+
+// Writes the CONNECT fields of the `connwl` connection that follows
+// `regnwl` (SPEC 4): client identifier
+// `clientId|securemode=-2,authType=connwl|`, user name
+// `deviceName&productKey`, password the deviceToken. The reply is checked
+// again (it may have been stored and reloaded). On error every field of
+// `out` is "".
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._INVALID_CLIENT_ID`,
+// `..._INVALID_PRODUCT_KEY`, `..._INVALID_DEVICE_NAME` or
+// `..._INVALID_DEVICE_TOKEN`.
+//
+// # Safety
+// `reply` is NULL or readable; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_connwl(const struct aliyun_mqtt_regnwl_reply *reply,
+                                      struct aliyun_mqtt_connwl_credentials *out);
 
 #ifdef __cplusplus
 } // extern "C"

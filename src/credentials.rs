@@ -97,7 +97,7 @@ impl<'a> Device<'a> {
 
     /// The client id as pieces to concatenate: the caller's, or
     /// `productKey.deviceName`.
-    fn client_id_parts(&self) -> [&'a [u8]; 3] {
+    pub(crate) fn client_id_parts(&self) -> [&'a [u8]; 3] {
         match self.explicit_client_id() {
             Some(cid) => [cid, b"", b""],
             None => [self.product_key, b".", self.device_name],
@@ -189,9 +189,27 @@ pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 }
 
 /// [`password`] of a device already validated.
-#[allow(clippy::arithmetic_side_effects)] // i < digest len <= 32
 pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    let hex_len = dev.sign_method.hex_len();
+    hex_signature(
+        dev.sign_method,
+        dev.device_secret,
+        &PasswordContent(dev),
+        dev.uppercase_hex,
+        out,
+    )
+}
+
+/// Writes the hex digest of `content` signed with `key` by `method`, and a
+/// NUL, into `out`; returns the number of hex digits.
+#[allow(clippy::arithmetic_side_effects)] // i < digest len <= 32
+pub(crate) fn hex_signature(
+    method: SignMethod,
+    key: &[u8],
+    content: &dyn Content,
+    uppercase: bool,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let hex_len = method.hex_len();
     if out.len() <= hex_len {
         return Err(Error::TooSmall(hex_len));
     }
@@ -200,17 +218,12 @@ pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, 
     // are written, and 2i+1 <= half+i, so nothing unread is overwritten.
     let half = hex_len / 2;
     let (_, tail) = out.split_at_mut(half);
-    let len = sign_into(
-        dev.sign_method,
-        dev.device_secret,
-        &PasswordContent(dev),
-        tail,
-    )?;
+    let len = sign_into(method, key, content, tail)?;
     for i in 0..len {
         let byte = out.get(half + i).copied().unwrap_or_default();
         for (j, nibble) in [byte >> 4, byte & 0x0f].into_iter().enumerate() {
             if let Some(d) = out.get_mut(2 * i + j) {
-                *d = hex_digit(nibble, dev.uppercase_hex);
+                *d = hex_digit(nibble, uppercase);
             }
         }
     }

@@ -14,7 +14,11 @@
 pub mod credentials;
 pub mod endpoints;
 pub mod ffi;
+pub mod https;
+pub mod json;
 pub mod limits;
+pub mod register;
+pub mod reply;
 pub mod sign;
 pub mod status;
 pub mod validate;

@@ -16,8 +16,7 @@ pub enum aliyun_mqtt_status {
     ALIYUN_MQTT_ERR_NULL_ARGUMENT = 1,
     /// `cap` is smaller than the output plus its NUL. `*out_len` holds the
     /// length needed (without the NUL) and `buf` holds "" when `cap > 0`.
-    /// Returned by `aliyun_mqtt_client_id`, `aliyun_mqtt_username`,
-    /// `aliyun_mqtt_password`, `aliyun_mqtt_host`.
+    /// Returned by every function that writes into `buf`, `cap`.
     ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL = 2,
     /// ProductKey missing, empty, longer than `ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN`
     /// or not made of ASCII letters and digits. Returned by every function
@@ -38,7 +37,10 @@ pub enum aliyun_mqtt_status {
     /// method was compiled out. Returned by every function that takes a device.
     ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD = 7,
     /// `secure_mode` is neither `ALIYUN_MQTT_SECURE_TLS` nor
-    /// `ALIYUN_MQTT_SECURE_TCP`. Returned by every function that takes a device.
+    /// `ALIYUN_MQTT_SECURE_TCP` (for a registration: neither
+    /// `ALIYUN_MQTT_SECURE_TLS` nor `ALIYUN_MQTT_SECURE_TLS_INSTANCE`).
+    /// Returned by every function that takes a device or a registration,
+    /// and by `aliyun_mqtt_websocket_url`.
     ALIYUN_MQTT_ERR_INVALID_SECURE_MODE = 8,
     /// `extra_params` is not `k=v[,k=v...]`: an empty key or value, a `|`,
     /// a space or control byte, a duplicate key, a key the library sets itself
@@ -68,13 +70,55 @@ pub enum aliyun_mqtt_status {
     /// The password is not the signature the platform expects for this
     /// secret. Returned by `aliyun_mqtt_verify`.
     ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH = 16,
+    /// ProductSecret empty, longer than `ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN` or
+    /// holding a byte outside printable ASCII (space excluded). Returned by
+    /// the dynamic-registration functions and the verifier.
+    ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET = 17,
+    /// Registration `random` not 1 to `ALIYUN_MQTT_RANDOM_MAX_LEN` ASCII
+    /// letters and digits. Returned by the dynamic-registration functions.
+    ALIYUN_MQTT_ERR_INVALID_RANDOM = 18,
+    /// Instance id longer than `ALIYUN_MQTT_INSTANCE_ID_MAX_LEN`, not made of
+    /// `[a-z0-9-]`, or starting or ending with `-`. Returned by
+    /// `aliyun_mqtt_instance_host` and the dynamic-registration functions.
+    ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID = 19,
+    /// A host name that is not 1 to 253 bytes of dot-separated labels of
+    /// `[A-Za-z0-9-]` (each 1 to 63, no leading or trailing `-`) nor an IPv6
+    /// literal. Returned by `aliyun_mqtt_custom_host` and the reply parsers.
+    ALIYUN_MQTT_ERR_INVALID_HOST = 20,
+    /// `auth_type` of a registration is not `ALIYUN_MQTT_AUTH_REGISTER` or
+    /// `ALIYUN_MQTT_AUTH_REGNWL`, or a CONNECT carries an unknown `authType`.
+    /// Returned by the dynamic-registration functions and the verifier.
+    ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE = 21,
+    /// A deviceToken empty, longer than `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN` or
+    /// holding a byte outside printable ASCII (space excluded). Returned by
+    /// `aliyun_mqtt_parse_ext_regnwl`, `aliyun_mqtt_connwl` and the verifier.
+    ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN = 22,
+    /// The reply ends before its JSON document does (including an empty
+    /// reply). Returned by the reply parsers.
+    ALIYUN_MQTT_ERR_REPLY_TRUNCATED = 23,
+    /// The reply is not a JSON object (a syntax error, invalid UTF-8, a bad
+    /// escape, a duplicate wanted field, text after the document, or a
+    /// wanted field of the wrong type or range). Returned by the reply
+    /// parsers.
+    ALIYUN_MQTT_ERR_REPLY_MALFORMED = 24,
+    /// The reply is longer than `ALIYUN_MQTT_REPLY_MAX_LEN`, nests deeper than
+    /// `ALIYUN_MQTT_REPLY_MAX_DEPTH`, or a wanted string does not fit its
+    /// field. Returned by the reply parsers.
+    ALIYUN_MQTT_ERR_REPLY_TOO_LARGE = 25,
+    /// A field the reply must carry is absent (for example `data.iotToken`
+    /// in a successful authentication reply). Returned by the reply parsers.
+    ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD = 26,
+    /// The server answered with a `code` other than 200; the reply's `code`
+    /// and `message` are in the output structure. Returned by the HTTPS reply
+    /// parsers.
+    ALIYUN_MQTT_ERR_SERVER_REFUSED = 27,
 }
 
 use aliyun_mqtt_status as S;
 
 impl aliyun_mqtt_status {
     /// Every status, in numeric order (used by `status_str` and the tests).
-    pub const ALL: [aliyun_mqtt_status; 17] = [
+    pub const ALL: [aliyun_mqtt_status; 28] = [
         S::ALIYUN_MQTT_OK,
         S::ALIYUN_MQTT_ERR_NULL_ARGUMENT,
         S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
@@ -92,6 +136,17 @@ impl aliyun_mqtt_status {
         S::ALIYUN_MQTT_ERR_INVALID_USERNAME,
         S::ALIYUN_MQTT_ERR_INVALID_TIMESTAMP,
         S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH,
+        S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+        S::ALIYUN_MQTT_ERR_INVALID_RANDOM,
+        S::ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID,
+        S::ALIYUN_MQTT_ERR_INVALID_HOST,
+        S::ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE,
+        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN,
+        S::ALIYUN_MQTT_ERR_REPLY_TRUNCATED,
+        S::ALIYUN_MQTT_ERR_REPLY_MALFORMED,
+        S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE,
+        S::ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD,
+        S::ALIYUN_MQTT_ERR_SERVER_REFUSED,
     ];
 
     /// The status with this number, if there is one.
@@ -136,7 +191,18 @@ ALIYUN_MQTT_ERR_DUPLICATE_PARAM\0\
 ALIYUN_MQTT_ERR_EMPTY_PARAM\0\
 ALIYUN_MQTT_ERR_INVALID_USERNAME\0\
 ALIYUN_MQTT_ERR_INVALID_TIMESTAMP\0\
-ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH\0";
+ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH\0\
+ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET\0\
+ALIYUN_MQTT_ERR_INVALID_RANDOM\0\
+ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID\0\
+ALIYUN_MQTT_ERR_INVALID_HOST\0\
+ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE\0\
+ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN\0\
+ALIYUN_MQTT_ERR_REPLY_TRUNCATED\0\
+ALIYUN_MQTT_ERR_REPLY_MALFORMED\0\
+ALIYUN_MQTT_ERR_REPLY_TOO_LARGE\0\
+ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD\0\
+ALIYUN_MQTT_ERR_SERVER_REFUSED\0";
 static MESSAGES: &[u8] = b"ok\0\
 a required pointer is NULL\0\
 output buffer too small\0\
@@ -153,7 +219,18 @@ duplicate parameter in the client identifier\0\
 empty parameter name or value in the client identifier\0\
 user name is not deviceName&productKey\0\
 invalid timestamp parameter\0\
-signature mismatch\0";
+signature mismatch\0\
+invalid product secret\0\
+invalid registration random string\0\
+invalid instance id\0\
+invalid host name\0\
+invalid registration auth type or secure mode\0\
+invalid device token\0\
+reply truncated\0\
+reply is not well-formed JSON of the expected shape\0\
+reply or one of its fields too large\0\
+reply lacks a required field\0\
+server refused the request\0";
 
 /// Why a builder of the safe API did not produce its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

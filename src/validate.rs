@@ -94,10 +94,76 @@ pub fn client_id(s: &[u8]) -> Result<(), S> {
 
 /// Region id: 1..=32 of `[a-z0-9-]`, not starting or ending with `-`.
 pub fn region(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_REGION;
-    check(s, 1, ALIYUN_MQTT_REGION_MAX_LEN, REGION, 0, err)?;
+    dashed(
+        s,
+        ALIYUN_MQTT_REGION_MAX_LEN,
+        S::ALIYUN_MQTT_ERR_INVALID_REGION,
+    )
+}
+
+/// Instance id: 1..=64 of `[a-z0-9-]`, not starting or ending with `-`.
+pub fn instance_id(s: &[u8]) -> Result<(), S> {
+    let err = S::ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID;
+    dashed(s, ALIYUN_MQTT_INSTANCE_ID_MAX_LEN, err)
+}
+
+/// 1..=max of `[a-z0-9-]`, not starting or ending with `-`.
+fn dashed(s: &[u8], max: usize, err: S) -> Result<(), S> {
+    check(s, 1, max, REGION, 0, err)?;
     if s.first() == Some(&b'-') || s.last() == Some(&b'-') {
         return Err(err);
+    }
+    Ok(())
+}
+
+/// ProductSecret: 1..=64 printable ASCII, no space (as a DeviceSecret).
+pub fn product_secret(s: &[u8]) -> Result<(), S> {
+    let err = S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET;
+    check(s, 1, ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN, VISIBLE, 0, err)
+}
+
+/// Registration random string: 1..=32 ASCII letters and digits.
+pub fn random(s: &[u8]) -> Result<(), S> {
+    let err = S::ALIYUN_MQTT_ERR_INVALID_RANDOM;
+    check(s, 1, ALIYUN_MQTT_RANDOM_MAX_LEN, ALNUM, 0, err)
+}
+
+/// deviceToken: 1..=128 printable ASCII, no space.
+pub fn device_token(s: &[u8]) -> Result<(), S> {
+    let err = S::ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN;
+    check(s, 1, ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN, VISIBLE, 0, err)
+}
+
+/// Host name: 1..=253 bytes of dot-separated labels of `[A-Za-z0-9-]`, each
+/// 1..=63 and not starting or ending with `-` (a trailing dot is refused);
+/// or an IPv6 literal (hex digits, `:` and `.`, with at least two `:`),
+/// optionally in brackets.
+pub fn host(s: &[u8]) -> Result<(), S> {
+    let err = S::ALIYUN_MQTT_ERR_INVALID_HOST;
+    if s.is_empty() || s.len() > ALIYUN_MQTT_HOST_NAME_MAX_LEN {
+        return Err(err);
+    }
+    let inner = s
+        .strip_prefix(b"[")
+        .and_then(|r| r.strip_suffix(b"]"))
+        .unwrap_or(s);
+    if inner.iter().filter(|b| **b == b':').count() >= 2 {
+        let ok = inner
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.');
+        return if ok { Ok(()) } else { Err(err) };
+    }
+    for label in s.split(|b| *b == b'.') {
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            && label.first() != Some(&b'-')
+            && label.last() != Some(&b'-');
+        if !ok {
+            return Err(err);
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! way the platform does, for test brokers and device test benches.
 
 use crate::limits::ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN;
+use crate::register::AuthType;
 use crate::sign::{sign_into, Parts, SignMethod, MAX_DIGEST_LEN};
 use crate::status::aliyun_mqtt_status as S;
 use crate::validate;
@@ -22,6 +23,10 @@ pub struct Identity<'a> {
     pub secure_mode: i32,
     /// `timestamp` as submitted (1 to 20 digits) and its value.
     pub timestamp: Option<(&'a [u8], u64)>,
+    /// `authType`, when sent (dynamic registration, SPEC 4).
+    pub auth_type: Option<AuthType>,
+    /// `random` of a registration (empty otherwise).
+    pub random: &'a [u8],
 }
 
 /// Parses `id|k=v[,k=v...]|` and `deviceName&productKey` without checking a
@@ -54,6 +59,7 @@ pub fn identify<'a>(mqtt_client_id: &'a [u8], username: &'a [u8]) -> Result<Iden
     }
 
     let (mut secure_mode, mut sign_method, mut timestamp) = (None, None, None);
+    let (mut auth_type, mut random) = (None, None);
     let mut offset = 0;
     if !params.is_empty() {
         for pair in params.split(|b| *b == b',') {
@@ -83,6 +89,8 @@ pub fn identify<'a>(mqtt_client_id: &'a [u8], username: &'a [u8]) -> Result<Iden
                 b"securemode" => secure_mode = Some(value),
                 b"signmethod" => sign_method = Some(value),
                 b"timestamp" => timestamp = Some(value),
+                b"authType" => auth_type = Some(value),
+                b"random" => random = Some(value),
                 _ => {}
             }
             offset += pair.len() + 1;
@@ -106,6 +114,19 @@ pub fn identify<'a>(mqtt_client_id: &'a [u8], username: &'a [u8]) -> Result<Iden
         )),
     };
 
+    let auth_type = match auth_type {
+        None => None,
+        Some(name) => Some(AuthType::from_name(name).ok_or(S::ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE)?),
+    };
+    let random = match auth_type {
+        Some(AuthType::Register | AuthType::RegNwl) => {
+            let random = random.unwrap_or_default();
+            validate::random(random)?;
+            random
+        }
+        _ => b"",
+    };
+
     let bad_user = S::ALIYUN_MQTT_ERR_INVALID_USERNAME;
     let amp = username.iter().position(|b| *b == b'&').ok_or(bad_user)?;
     let (device_name, rest) = username.split_at(amp);
@@ -120,6 +141,8 @@ pub fn identify<'a>(mqtt_client_id: &'a [u8], username: &'a [u8]) -> Result<Iden
         sign_method,
         secure_mode,
         timestamp,
+        auth_type,
+        random,
     })
 }
 
@@ -134,38 +157,67 @@ fn parse_u64(digits: &[u8]) -> Option<u64> {
     })
 }
 
-/// Checks `password` against the signature of `id` under `secret`: the
-/// content is rebuilt from what was submitted (clientId only when non-empty,
-/// timestamp only when present), hex digits are compared case-insensitively
-/// and in constant time for a given length.
+/// Checks `password` against what the platform expects for `id`:
+///
+/// - without `authType`: the signature under the DeviceSecret `secret`;
+///   the content is rebuilt from what was submitted (clientId only when
+///   non-empty, timestamp only when present);
+/// - `authType=register` or `regnwl`: the signature under the ProductSecret
+///   `secret` of `deviceName..productKey..random..` (SPEC 4);
+/// - `authType=connwl`: `password` equals the deviceToken `secret`.
+///
+/// Hex digits are compared case-insensitively; every comparison takes the
+/// same time for a given length.
 ///
 /// Errors: `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`,
-/// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD` (method compiled out),
-/// `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`.
+/// `..._INVALID_PRODUCT_SECRET`, `..._INVALID_DEVICE_TOKEN` (the `secret`
+/// for the case), `..._INVALID_SIGN_METHOD` (method compiled out, or
+/// `sha256` for a registration), `..._SIGNATURE_MISMATCH`.
 #[allow(clippy::arithmetic_side_effects)] // i < 32
 pub fn check_signature(id: &Identity<'_>, password: &[u8], secret: &[u8]) -> Result<(), S> {
-    validate::device_secret(secret)?;
-    if !id.sign_method.enabled() {
-        return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
-    }
-    let has_cid = !id.client_id.is_empty();
-    let (ts_name, ts): (&[u8], &[u8]) = match id.timestamp {
-        Some((digits, _)) => (b"timestamp", digits),
-        None => (b"", b""),
-    };
-    let content: [&[u8]; 8] = [
-        if has_cid { b"clientId" } else { b"" },
-        id.client_id,
-        b"deviceName",
-        id.device_name,
-        b"productKey",
-        id.product_key,
-        ts_name,
-        ts,
-    ];
     let mut digest = [0u8; MAX_DIGEST_LEN];
-    let len = sign_into(id.sign_method, secret, &Parts(&content), &mut digest)?;
+    let len = match id.auth_type {
+        Some(AuthType::ConnWl) => {
+            validate::device_token(secret)?;
+            return same_bytes(password, secret);
+        }
+        Some(AuthType::Register | AuthType::RegNwl) => {
+            validate::product_secret(secret)?;
+            if id.sign_method == SignMethod::Sha256 {
+                return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+            }
+            let content: [&[u8]; 6] = [
+                b"deviceName",
+                id.device_name,
+                b"productKey",
+                id.product_key,
+                b"random",
+                id.random,
+            ];
+            sign_into(id.sign_method, secret, &Parts(&content), &mut digest)?
+        }
+        None => {
+            validate::device_secret(secret)?;
+            let has_cid = !id.client_id.is_empty();
+            let (ts_name, ts): (&[u8], &[u8]) = match id.timestamp {
+                Some((digits, _)) => (b"timestamp", digits),
+                None => (b"", b""),
+            };
+            let content: [&[u8]; 8] = [
+                if has_cid { b"clientId" } else { b"" },
+                id.client_id,
+                b"deviceName",
+                id.device_name,
+                b"productKey",
+                id.product_key,
+                ts_name,
+                ts,
+            ];
+            sign_into(id.sign_method, secret, &Parts(&content), &mut digest)?
+        }
+    };
     if password.len() != 2 * len {
+        crate::sign::wipe(&mut digest);
         return Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
     }
     let mut diff = 0u8;
@@ -178,6 +230,19 @@ pub fn check_signature(id: &Identity<'_>, password: &[u8], secret: &[u8]) -> Res
         diff |= (((hi << 4) | lo) as u8 ^ want) | bad;
     }
     crate::sign::wipe(&mut digest);
+    if core::hint::black_box(diff) == 0 {
+        Ok(())
+    } else {
+        Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH)
+    }
+}
+
+/// `a == b` in time that depends on the lengths only.
+fn same_bytes(a: &[u8], b: &[u8]) -> Result<(), S> {
+    let diff = a
+        .iter()
+        .zip(b)
+        .fold(u8::from(a.len() != b.len()), |d, (x, y)| d | (x ^ y));
     if core::hint::black_box(diff) == 0 {
         Ok(())
     } else {

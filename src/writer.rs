@@ -65,3 +65,72 @@ pub fn hex_digit(n: u8, uppercase: bool) -> u8 {
         (_, false) => b'a' + (n - 10),
     }
 }
+
+/// A two-pass output for outputs whose length depends on an encoding: the
+/// same build function runs once to measure and, if the result fits, once
+/// to write (so, as with [`emit`], an output is complete or not written).
+pub struct Builder<'a> {
+    out: &'a mut [u8],
+    len: usize,
+    write: bool,
+}
+
+impl Builder<'_> {
+    /// Appends `bytes` as they are.
+    pub fn put(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.byte(*b);
+        }
+    }
+
+    /// Appends `bytes` percent-encoded for an
+    /// `application/x-www-form-urlencoded` value: letters, digits and
+    /// `-._~` as they are, every other byte as `%XX` (upper-case hex).
+    pub fn put_form(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                self.byte(*b);
+            } else {
+                self.byte(b'%');
+                self.byte(hex_digit(b >> 4, true));
+                self.byte(hex_digit(b & 0x0f, true));
+            }
+        }
+    }
+
+    #[allow(clippy::arithmetic_side_effects)] // len <= total input, far below usize::MAX
+    fn byte(&mut self, b: u8) {
+        if self.write {
+            if let Some(slot) = self.out.get_mut(self.len) {
+                *slot = b;
+            }
+        }
+        self.len += 1;
+    }
+}
+
+/// Runs `build` to measure its output, then, if the output and a NUL fit
+/// in `out`, runs it again to write them. Returns the length without the
+/// NUL, or [`Error::TooSmall`] with it (then nothing is written).
+pub fn build(out: &mut [u8], build: impl Fn(&mut Builder<'_>)) -> Result<usize, Error> {
+    let mut measure = Builder {
+        out: &mut [],
+        len: 0,
+        write: false,
+    };
+    build(&mut measure);
+    let len = measure.len;
+    if out.len() <= len {
+        return Err(Error::TooSmall(len));
+    }
+    let mut writer = Builder {
+        out: &mut *out,
+        len: 0,
+        write: true,
+    };
+    build(&mut writer);
+    if let Some(nul) = out.get_mut(len) {
+        *nul = 0;
+    }
+    Ok(len)
+}

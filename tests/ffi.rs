@@ -16,16 +16,13 @@ use aliyun_mqtt_sign::ffi::*;
 use aliyun_mqtt_sign::limits::*;
 use aliyun_mqtt_sign::Status;
 
-const CANARY: u8 = 0xA5;
+mod common;
+use common::*;
 
 /// Owns the strings a C device points at.
 struct Dev {
     strings: Vec<CString>,
     raw: aliyun_mqtt_device,
-}
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
 }
 
 impl Dev {
@@ -81,38 +78,6 @@ fn call(f: FieldFn, dev: &Dev) -> Result<String, Status> {
     }
     assert_eq!(buf[len], 0);
     Ok(String::from_utf8(buf[..len].to_vec()).unwrap())
-}
-
-fn md5_hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    // RFC 2104 over the `md5` crate (a different MD5 from the library's).
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..16].copy_from_slice(&md5_independent::compute(key).0);
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = md5_independent::Context::new();
-    inner.consume(k.map(|b| b ^ 0x36));
-    inner.consume(data);
-    let mut outer = md5_independent::Context::new();
-    outer.consume(k.map(|b| b ^ 0x5c));
-    outer.consume(inner.finalize().0);
-    outer.finalize().0.to_vec()
-}
-
-fn independent(method: u32, key: &str, content: &str) -> String {
-    use aliyun_mqtt_sign_method::*;
-    let (k, c) = (key.as_bytes(), content.as_bytes());
-    let digest: Vec<u8> = match method {
-        m if m == ALIYUN_MQTT_HMAC_MD5 as u32 => md5_hmac(k, c),
-        m if m == ALIYUN_MQTT_HMAC_SHA1 as u32 => hmac_sha1_compact::HMAC::mac(c, k).to_vec(),
-        m if m == ALIYUN_MQTT_HMAC_SHA256 as u32 => hmac_sha256::HMAC::mac(c, k).to_vec(),
-        m if m == ALIYUN_MQTT_SHA256 as u32 => {
-            hmac_sha256::Hash::hash(format!("{content}{key}").as_bytes()).to_vec()
-        }
-        _ => unreachable!(),
-    };
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]
@@ -234,66 +199,6 @@ fn test_sizes_fit_longest_device_succeed() {
 }
 
 /// The buffer rule at every cap from 0 to needed + 1, with canaries.
-fn buffer_rule(name: &str, f: &dyn Fn(*mut c_char, usize, *mut usize) -> Status) {
-    let mut full = vec![0u8; 400];
-    let mut needed = 0;
-    assert_eq!(
-        f(full.as_mut_ptr().cast(), full.len(), &mut needed),
-        Status::ALIYUN_MQTT_OK
-    );
-    let want = full[..needed].to_vec();
-    for cap in 0..=needed + 1 {
-        let mut buf = vec![CANARY; needed + 16];
-        let mut len = usize::MAX;
-        let st = f(buf.as_mut_ptr().cast(), cap, &mut len);
-        if cap > needed {
-            assert_eq!(st, Status::ALIYUN_MQTT_OK, "{name} cap {cap}");
-            assert_eq!(len, needed);
-            assert_eq!(&buf[..needed], &want[..]);
-            assert_eq!(buf[needed], 0);
-            assert!(
-                buf[needed + 1..].iter().all(|b| *b == CANARY),
-                "{name} cap {cap}"
-            );
-        } else {
-            assert_eq!(
-                st,
-                Status::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
-                "{name} cap {cap}"
-            );
-            assert_eq!(len, needed, "{name} cap {cap} reports the needed length");
-            if cap > 0 {
-                assert_eq!(buf[0], 0, "{name} cap {cap}: buf holds \"\"");
-                assert!(
-                    buf[1..].iter().all(|b| *b == CANARY),
-                    "{name} cap {cap}: no partial output"
-                );
-            } else {
-                assert!(
-                    buf.iter().all(|b| *b == CANARY),
-                    "{name} cap 0 writes nothing"
-                );
-            }
-        }
-    }
-    // Size query with a NULL buffer, and NULL out_len.
-    let mut len = 0;
-    assert_eq!(
-        f(ptr::null_mut(), 0, &mut len),
-        Status::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL
-    );
-    assert_eq!(len, needed);
-    assert_eq!(
-        f(full.as_mut_ptr().cast(), full.len(), ptr::null_mut()),
-        Status::ALIYUN_MQTT_OK
-    );
-    assert_eq!(
-        f(ptr::null_mut(), 1, &mut len),
-        Status::ALIYUN_MQTT_ERR_NULL_ARGUMENT
-    );
-    assert_eq!(len, 0);
-}
-
 #[test]
 fn test_buffer_rule_every_cap_succeed() {
     for dev in [
@@ -496,9 +401,13 @@ fn test_status_strings_succeed() {
             .unwrap();
         assert!(!msg.is_empty() && msg != "unknown status");
     }
+    // Numbered 0, 1, 2, ... with no gap, the last one last.
+    for (i, s) in Status::ALL.iter().enumerate() {
+        assert_eq!(*s as usize, i);
+    }
     assert_eq!(
         Status::ALL.len(),
-        Status::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH as usize + 1
+        Status::ALIYUN_MQTT_ERR_SERVER_REFUSED as usize + 1
     );
     for unknown in [Status::ALL.len() as u32, 1000, u32::MAX] {
         let msg = unsafe { CStr::from_ptr(aliyun_mqtt_status_str(unknown)) };

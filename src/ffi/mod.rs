@@ -21,11 +21,15 @@ use core::ffi::c_char;
 use crate::credentials::{self, Device, SecureMode};
 use crate::endpoints;
 use crate::limits::*;
+use crate::register::AuthType;
 use crate::sign::SignMethod;
 use crate::status::{aliyun_mqtt_status, Error};
 use crate::verify::{self, Identity};
 
 type S = aliyun_mqtt_status;
+
+mod platform;
+pub use platform::*;
 
 /// Sign methods, the values of `aliyun_mqtt_device.sign_method` (SPEC 1).
 /// Zero is not a method, so a zero-filled device is rejected.
@@ -103,7 +107,11 @@ pub struct aliyun_mqtt_credentials {
 /// # Safety
 /// `p` is NULL or points to a readable NUL-terminated string.
 #[inline(never)] // one copy for all fields: smaller firmware
-unsafe fn c_str<'a>(p: *const c_char, max: usize, err: S) -> Result<Option<&'a [u8]>, S> {
+pub(crate) unsafe fn c_str<'a>(
+    p: *const c_char,
+    max: usize,
+    err: S,
+) -> Result<Option<&'a [u8]>, S> {
     if p.is_null() {
         return Ok(None);
     }
@@ -129,7 +137,7 @@ unsafe fn c_str<'a>(p: *const c_char, max: usize, err: S) -> Result<Option<&'a [
 ///
 /// # Safety
 /// As for [`c_str`].
-unsafe fn required_str<'a>(p: *const c_char, max: usize, err: S) -> Result<&'a [u8], S> {
+pub(crate) unsafe fn required_str<'a>(p: *const c_char, max: usize, err: S) -> Result<&'a [u8], S> {
     // SAFETY: forwarded contract.
     unsafe { c_str(p, max, err) }?.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)
 }
@@ -139,7 +147,7 @@ unsafe fn required_str<'a>(p: *const c_char, max: usize, err: S) -> Result<&'a [
 /// # Safety
 /// `dev` is NULL or points to a readable `aliyun_mqtt_device` whose string
 /// fields are NULL or NUL-terminated.
-unsafe fn device<'a>(dev: *const aliyun_mqtt_device) -> Result<Device<'a>, S> {
+pub(crate) unsafe fn device<'a>(dev: *const aliyun_mqtt_device) -> Result<Device<'a>, S> {
     // SAFETY: `dev` is NULL or valid for reads by the caller's contract.
     let dev = unsafe { dev.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
     // Strings are read one past their limit so an over-long one is told
@@ -206,7 +214,7 @@ unsafe fn device<'a>(dev: *const aliyun_mqtt_device) -> Result<Device<'a>, S> {
 /// # Safety
 /// `buf` is NULL or valid for writes of `cap` bytes; `out_len` is NULL or
 /// valid for a write; `build` reads only inputs that do not overlap `buf`.
-unsafe fn output(
+pub(crate) unsafe fn output(
     buf: *mut c_char,
     cap: usize,
     out_len: *mut usize,
@@ -424,7 +432,7 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
     }
 }
 
-fn as_bytes_mut(chars: &mut [c_char]) -> &mut [u8] {
+pub(crate) fn as_bytes_mut(chars: &mut [c_char]) -> &mut [u8] {
     // SAFETY: `c_char` is `i8` or `u8`: same size and alignment as `u8`, and
     // every bit pattern is valid for both; the borrow is carried over.
     unsafe { core::slice::from_raw_parts_mut(chars.as_mut_ptr().cast::<u8>(), chars.len()) }
@@ -448,9 +456,13 @@ pub struct aliyun_mqtt_verify_info {
     pub sign_method: u32,
     /// `securemode`: 2, 3 or -2.
     pub secure_mode: i32,
+    /// An `aliyun_mqtt_auth_type` when `authType` was sent, 0 otherwise.
+    pub auth_type: u32,
+    /// `random` of a registration ("" otherwise).
+    pub random: [c_char; ALIYUN_MQTT_RANDOM_SIZE],
 }
 
-fn put_str(dst: &mut [c_char], src: &[u8]) {
+pub(crate) fn put_str(dst: &mut [c_char], src: &[u8]) {
     let dst = as_bytes_mut(dst);
     dst.fill(0);
     let room = dst.len().saturating_sub(1);
@@ -467,6 +479,17 @@ fn fill_info(info: &mut aliyun_mqtt_verify_info, id: Option<&Identity<'_>>) {
     info.has_timestamp = id.is_some_and(|i| i.timestamp.is_some());
     info.sign_method = id.map_or(0, |i| i.sign_method as u32);
     info.secure_mode = id.map_or(0, |i| i.secure_mode);
+    info.auth_type = id.and_then(|i| i.auth_type).map_or(0, |t| t as u32);
+    put_str(&mut info.random, id.map_or(b"", |i| i.random));
+}
+
+/// The status for a bad `device_secret` argument of `aliyun_mqtt_verify`.
+fn secret_status(id: &Identity<'_>) -> S {
+    match id.auth_type {
+        None => S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        Some(AuthType::ConnWl) => S::ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN,
+        Some(_) => S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+    }
 }
 
 /// Reads the three strings the verifier parses.
@@ -505,8 +528,9 @@ unsafe fn connect_fields<'a>(
 /// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
 /// `ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID`, `..._EMPTY_PARAM`,
 /// `..._DUPLICATE_PARAM`, `..._INVALID_CLIENT_ID`, `..._INVALID_SECURE_MODE`,
-/// `..._INVALID_SIGN_METHOD`, `..._INVALID_TIMESTAMP` or
-/// `..._INVALID_USERNAME`.
+/// `..._INVALID_SIGN_METHOD`, `..._INVALID_TIMESTAMP`,
+/// `..._INVALID_AUTH_TYPE` (an unknown `authType`), `..._INVALID_RANDOM`
+/// (`register`/`regnwl` without a valid `random`) or `..._INVALID_USERNAME`.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `info` is NULL or writable.
@@ -534,20 +558,29 @@ pub unsafe extern "C" fn aliyun_mqtt_verify_identify(
 }
 
 /// Checks a CONNECT packet's client identifier, user name and password the
-/// way the platform does (SPEC 1) for the device secret `device_secret`.
+/// way the platform does.
 ///
 /// The client identifier must be `id|k=v[,k=v...]|` with `securemode` 2, 3 or
-/// -2 and a known `signmethod` (hmacmd5 when absent); the content is rebuilt
-/// from what was submitted and the password compared case-insensitively, in
-/// constant time.
+/// -2 and a known `signmethod` (hmacmd5 when absent). `device_secret` is
+/// what the connection is checked against, by its `authType` (see
+/// `aliyun_mqtt_verify_identify`, which tells it before the lookup):
+/// - none: the DeviceSecret; the SPEC 1 content is rebuilt from what was
+///   submitted;
+/// - `register` or `regnwl`: the ProductSecret; the content is
+///   `deviceName..productKey..random..` (SPEC 4);
+/// - `connwl`: the deviceToken, which the password must equal.
+///
+/// Signatures are compared case-insensitively; every comparison takes a
+/// time that depends on the lengths only.
 ///
 /// - `info`: NULL, or receives what was found; filled whenever the fields
 ///   parsed (also on `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`), zeroed otherwise.
 ///
 /// Returns `ALIYUN_MQTT_OK` only when the platform would accept the fields;
 /// otherwise the statuses of `aliyun_mqtt_verify_identify`, or
-/// `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`,
-/// `ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH`.
+/// `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`, `..._INVALID_PRODUCT_SECRET`,
+/// `..._INVALID_DEVICE_TOKEN` (`device_secret` for the case),
+/// `..._SIGNATURE_MISMATCH`.
 ///
 /// # Safety
 /// The strings are NULL or NUL-terminated; `info` is NULL or writable.
@@ -575,8 +608,8 @@ pub unsafe extern "C" fn aliyun_mqtt_verify(
         let secret = unsafe {
             required_str(
                 device_secret,
-                ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+                ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN,
+                secret_status(&id),
             )
         }?;
         verify::check_signature(&id, password, secret)
