@@ -336,13 +336,19 @@ pub fn key_eq(raw: &[u8], want: &[u8]) -> bool {
 
 /// Decodes the raw string `raw` into `out` with a NUL, returning the length.
 /// When it does not fit: `REPLY_TOO_LARGE`, or, if `truncate`, as many whole
-/// characters as fit.
+/// characters as fit. A `\u0000` is `REPLY_MALFORMED`: the output is a C
+/// string, which it would silently cut.
 #[allow(clippy::arithmetic_side_effects)] // n + len < out.len()
 pub fn decode_into(raw: &[u8], out: &mut [u8], truncate: bool) -> Result<usize, S> {
     let mut n = 0;
     let mut overflow = false;
     let room = out.len().saturating_sub(1); // keep one byte for the NUL
+    let mut nul = false;
     decode(raw, |ch| {
+        if ch == [0] {
+            nul = true;
+            return false;
+        }
         match out.get_mut(n..n + ch.len()) {
             Some(dst) if n + ch.len() <= room => {
                 dst.copy_from_slice(ch);
@@ -352,6 +358,9 @@ pub fn decode_into(raw: &[u8], out: &mut [u8], truncate: bool) -> Result<usize, 
         }
         !overflow
     })?;
+    if nul {
+        return Err(MALFORMED);
+    }
     if overflow && !truncate {
         return Err(TOO_LARGE);
     }
