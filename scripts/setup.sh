@@ -6,7 +6,9 @@
 #                             bookworm's), pkg-config, Paho MQTT C, clippy,
 #                             rustfmt, the Arm GNU toolchain with newlib,
 #                             qemu-system-arm, the Cortex-M Rust targets,
-#                             Mosquitto with its plugin headers, openssl
+#                             Mosquitto with its plugin headers, openssl,
+#                             ca-certificates, libcurl, nightly Rust and
+#                             cargo-fuzz 0.13.2
 set -euo pipefail
 
 packages=()
@@ -26,6 +28,9 @@ if [ "${1:-}" = "--test" ]; then
   [ -f /usr/include/mosquitto_broker.h ] || packages+=(mosquitto-dev)
   [ -f /usr/include/mosquitto.h ] || packages+=(libmosquitto-dev)
   have openssl || packages+=(openssl)
+  [ -f /etc/ssl/certs/GlobalSign_Root_CA.pem ] || packages+=(ca-certificates)
+  [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] ||
+    packages+=(libcurl4-openssl-dev)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -43,4 +48,8 @@ if [ "${1:-}" = "--test" ]; then
   for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
     grep -qx "$target" <<<"$installed" || rustup target add "$target"
   done
+  # cargo fuzz (pinned) runs on nightly.
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  cargo fuzz --version 2>/dev/null | grep -q ' 0.13.2' ||
+    cargo install cargo-fuzz --version 0.13.2 --locked
 fi

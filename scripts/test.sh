@@ -24,6 +24,9 @@ cmake -S . -B build >/dev/null
 cmake --build build -j2
 ctest --test-dir build --output-on-failure
 
+echo "== fuzz the reply parsers (60 s per target)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+
 echo "== Python package (pip install ./python) + pytest"
 python3 -m pip install --quiet --disable-pip-version-check ./python pytest hypothesis paho-mqtt \
   aliyun-iot-linkkit
