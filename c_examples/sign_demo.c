@@ -8,6 +8,16 @@
  *                    [--sign-method hmacmd5|hmacsha1|hmacsha256|sha256]
  *                    [--secure-mode tls|tcp] [--region REGION]
  *                    [--extra k=v,...] [--uppercase] [--json]
+ *   aliyun-mqtt-sign auth-body [the device flags above] [--region REGION]
+ *                    HTTPS authentication (SPEC 3): host, port, path, body
+ *   aliyun-mqtt-sign register --product-key PK --device-name DN
+ *                    --product-secret PS --random R [--client-id ID]
+ *                    [--instance-id ID] [--sign-method hmacmd5|hmacsha1|hmacsha256]
+ *                    [--secure-mode tls|tls-instance] [--nwl] [--https]
+ *                    [--region REGION] [--uppercase] [--json]
+ *                    dynamic registration (SPEC 4): the MQTT CONNECT fields
+ *                    (authType=register, or regnwl with --nwl), or with
+ *                    --https the HTTPS host, port, path and body
  *
  * Exit status: 0 on success, 2 on bad input (one line on stderr naming the
  * field and the library status).
@@ -37,6 +47,9 @@ static const char *status_field(aliyun_mqtt_status st) {
     case ALIYUN_MQTT_ERR_INVALID_SECURE_MODE: return "--secure-mode";
     case ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS: return "--extra";
     case ALIYUN_MQTT_ERR_INVALID_REGION: return "--region";
+    case ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET: return "--product-secret";
+    case ALIYUN_MQTT_ERR_INVALID_RANDOM: return "--random";
+    case ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID: return "--instance-id";
     default: return "input";
     }
 }
@@ -94,7 +107,44 @@ static void json_string(const char *s) {
     putchar('"');
 }
 
+/* Prints name/value pairs as "name=value" lines or one JSON object; a
+ * NULL value means the pair is an integer given in `port`. */
+struct pair {
+    const char *name;
+    const char *value;
+};
+
+static void print_pairs(const struct pair *pairs, size_t n, int port, int json) {
+    if (json) putchar('{');
+    for (size_t i = 0; i < n; i++) {
+        if (json) {
+            if (i) putchar(',');
+            json_string(pairs[i].name);
+            putchar(':');
+            if (pairs[i].value) {
+                json_string(pairs[i].value);
+            } else {
+                printf("%d", port);
+            }
+        } else if (pairs[i].value) {
+            printf("%s=%s\n", pairs[i].name, pairs[i].value);
+        } else {
+            printf("%s=%d\n", pairs[i].name, port);
+        }
+    }
+    if (json) printf("}\n");
+}
+
 int main(int argc, char **argv) {
+    enum { SIGN, AUTH_BODY, REGISTER } mode = SIGN;
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "auth-body") == 0) {
+        mode = AUTH_BODY;
+        first = 2;
+    } else if (argc > 1 && strcmp(argv[1], "register") == 0) {
+        mode = REGISTER;
+        first = 2;
+    }
     /* SPEC 1, second golden device. */
     aliyun_mqtt_device dev = aliyun_mqtt_device_default();
     dev.product_key = "a14Xib5kdYd";
@@ -106,10 +156,11 @@ int main(int argc, char **argv) {
     dev.secure_mode = ALIYUN_MQTT_SECURE_TCP;
     const char *region = "cn-shanghai";
     const char *pk = NULL, *dn = NULL, *ds = NULL;
-    int json = 0;
+    int json = 0, https = 0;
+    aliyun_mqtt_registration reg = aliyun_mqtt_registration_default();
     int cid_given = 0, ts_given = 0, method_given = 0, mode_given = 0;
 
-    for (int i = 1; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         const char *flag = argv[i];
         if (strcmp(flag, "--uppercase") == 0) {
             dev.uppercase_hex = true;
@@ -117,6 +168,14 @@ int main(int argc, char **argv) {
         }
         if (strcmp(flag, "--json") == 0) {
             json = 1;
+            continue;
+        }
+        if (mode == REGISTER && strcmp(flag, "--nwl") == 0) {
+            reg.auth_type = ALIYUN_MQTT_AUTH_REGNWL;
+            continue;
+        }
+        if (mode == REGISTER && strcmp(flag, "--https") == 0) {
+            https = 1;
             continue;
         }
         if (i + 1 >= argc) {
@@ -147,6 +206,8 @@ int main(int argc, char **argv) {
                 dev.secure_mode = ALIYUN_MQTT_SECURE_TLS;
             } else if (strcmp(val, "tcp") == 0) {
                 dev.secure_mode = ALIYUN_MQTT_SECURE_TCP;
+            } else if (mode == REGISTER && strcmp(val, "tls-instance") == 0) {
+                dev.secure_mode = ALIYUN_MQTT_SECURE_TLS_INSTANCE;
             } else {
                 return usage_error("--secure-mode: not tls|tcp", val);
             }
@@ -155,9 +216,62 @@ int main(int argc, char **argv) {
             region = val;
         } else if (strcmp(flag, "--extra") == 0) {
             dev.extra_params = val;
+        } else if (mode == REGISTER && strcmp(flag, "--product-secret") == 0) {
+            reg.product_secret = val;
+        } else if (mode == REGISTER && strcmp(flag, "--random") == 0) {
+            reg.random = val;
+        } else if (mode == REGISTER && strcmp(flag, "--instance-id") == 0) {
+            reg.instance_id = val;
         } else {
             return usage_error("unknown flag", flag);
         }
+    }
+
+    if (mode == REGISTER) {
+        if (!pk || !dn || !reg.product_secret || !reg.random) {
+            return usage_error(
+                "register needs --product-key, --device-name, --product-secret and --random", NULL);
+        }
+        if (ds || ts_given || dev.extra_params) {
+            return usage_error("register takes no --device-secret, --timestamp or --extra", NULL);
+        }
+        reg.product_key = pk;
+        reg.device_name = dn;
+        reg.client_id = cid_given ? dev.client_id : NULL;
+        if (method_given) reg.sign_method = dev.sign_method;
+        if (mode_given) reg.secure_mode = dev.secure_mode;
+        reg.uppercase_hex = dev.uppercase_hex;
+        aliyun_mqtt_status st;
+        if (https) {
+            char host[ALIYUN_MQTT_HOST_NAME_SIZE], path[32], body[ALIYUN_MQTT_REGISTER_BODY_SIZE];
+            st = aliyun_mqtt_register_body(&reg, body, sizeof body, NULL);
+            if (st == ALIYUN_MQTT_OK) st = aliyun_mqtt_auth_host(region, host, sizeof host, NULL);
+            if (st == ALIYUN_MQTT_OK) st = aliyun_mqtt_register_path(path, sizeof path, NULL);
+            if (st != ALIYUN_MQTT_OK) return status_error(st);
+            const struct pair out[] = {
+                {"host", host}, {"port", NULL}, {"path", path}, {"body", body}};
+            print_pairs(out, 4, ALIYUN_MQTT_HTTPS_PORT, json);
+            return 0;
+        }
+        aliyun_mqtt_credentials cred;
+        char host[ALIYUN_MQTT_HOST_NAME_SIZE];
+        st = aliyun_mqtt_register_sign(&reg, &cred);
+        if (st == ALIYUN_MQTT_OK) {
+            st = reg.instance_id && *reg.instance_id
+                     ? aliyun_mqtt_instance_host(reg.instance_id, host, sizeof host, NULL)
+                     : aliyun_mqtt_host(pk, region, host, sizeof host, NULL);
+        }
+        if (st != ALIYUN_MQTT_OK) return status_error(st);
+        const struct pair out[] = {{"client_id", cred.client_id},
+                                   {"username", cred.username},
+                                   {"password", cred.password},
+                                   {"host", host},
+                                   {"port", NULL}};
+        print_pairs(out, 5, ALIYUN_MQTT_PORT, json);
+        return 0;
+    }
+    if (dev.secure_mode == ALIYUN_MQTT_SECURE_TLS_INSTANCE) {
+        return usage_error("--secure-mode: not tls|tcp", "tls-instance");
     }
 
     if (pk || dn || ds) {
@@ -177,6 +291,17 @@ int main(int argc, char **argv) {
         if (!mode_given) dev.secure_mode = defaults.secure_mode;
     }
 
+    if (mode == AUTH_BODY) {
+        char host[ALIYUN_MQTT_HOST_NAME_SIZE], path[32], body[ALIYUN_MQTT_AUTH_BODY_SIZE];
+        aliyun_mqtt_status st = aliyun_mqtt_auth_body(&dev, body, sizeof body, NULL);
+        if (st == ALIYUN_MQTT_OK) st = aliyun_mqtt_auth_host(region, host, sizeof host, NULL);
+        if (st == ALIYUN_MQTT_OK) st = aliyun_mqtt_auth_path(path, sizeof path, NULL);
+        if (st != ALIYUN_MQTT_OK) return status_error(st);
+        const struct pair out[] = {{"host", host}, {"port", NULL}, {"path", path}, {"body", body}};
+        print_pairs(out, 4, ALIYUN_MQTT_HTTPS_PORT, json);
+        return 0;
+    }
+
     aliyun_mqtt_credentials cred;
     aliyun_mqtt_status st = aliyun_mqtt_sign(&dev, &cred);
     if (st != ALIYUN_MQTT_OK) {
@@ -187,20 +312,11 @@ int main(int argc, char **argv) {
     if (st != ALIYUN_MQTT_OK) {
         return status_error(st);
     }
-
-    if (json) {
-        printf("{\"client_id\":");
-        json_string(cred.client_id);
-        printf(",\"username\":");
-        json_string(cred.username);
-        printf(",\"password\":");
-        json_string(cred.password);
-        printf(",\"host\":");
-        json_string(host);
-        printf(",\"port\":%d}\n", ALIYUN_MQTT_PORT);
-    } else {
-        printf("client_id=%s\nusername=%s\npassword=%s\nhost=%s\nport=%d\n", cred.client_id,
-               cred.username, cred.password, host, ALIYUN_MQTT_PORT);
-    }
+    const struct pair out[] = {{"client_id", cred.client_id},
+                               {"username", cred.username},
+                               {"password", cred.password},
+                               {"host", host},
+                               {"port", NULL}};
+    print_pairs(out, 5, ALIYUN_MQTT_PORT, json);
     return 0;
 }

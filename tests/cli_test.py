@@ -116,5 +116,65 @@ for args, field, status in bad:
     if status:
         check(status in lines[0], f"{args}: status in {r.stderr!r}")
 
+# auth-body (SPEC 3): the body decodes to the fields, the sign is the
+# golden password (same content and key).
+from urllib.parse import parse_qsl
+
+r = run("auth-body", "--json", "--region", "us-west-1")
+doc = json.loads(r.stdout)
+check(r.returncode == 0 and doc["host"] == "iot-auth.us-west-1.aliyuncs.com" and doc["port"] == 443
+      and doc["path"] == "/auth/devicename", f"auth-body: {r.stdout!r}")
+fields = parse_qsl(doc["body"], strict_parsing=True, keep_blank_values=True)
+check(fields == [("productKey", "a14Xib5kdYd"), ("deviceName", "light1983432"),
+                 ("clientId", "SN1928339"), ("timestamp", "1539421321846"),
+                 ("signmethod", "hmacsha1"), ("sign", "b2488041f64f425016b467ee1c94959ebd592ad1"),
+                 ("version", "default"), ("resources", "mqtt")], f"auth-body fields: {fields}")
+pk, dn, ds, cid = "a1B2c3D4e5F", "dev@home:1", "S3cr3t!&=%+", "a&b+c%d/~"
+for method in ("hmacmd5", "hmacsha1", "hmacsha256"):
+    r = run("auth-body", "--product-key", pk, "--device-name", dn, "--device-secret", ds,
+            "--client-id", cid, "--sign-method", method, "--timestamp", "2524608000000", "--json")
+    fields = dict(parse_qsl(json.loads(r.stdout)["body"], strict_parsing=True))
+    content = f"clientId{cid}deviceName{dn}productKey{pk}timestamp2524608000000"
+    check(fields["sign"] == expected_password(method, ds, content) and fields["clientId"] == cid
+          and fields["deviceName"] == dn and fields["signmethod"] == method, f"auth-body {method}: {fields}")
+r = run("auth-body", "--sign-method", "sha256")
+check(r.returncode == 2 and "ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD" in r.stderr, f"auth-body sha256: {r.stderr!r}")
+
+# register (SPEC 4): MQTT fields, and the HTTPS body with --https.
+reg = ["register", "--product-key", pk, "--device-name", "sensor-0001", "--product-secret", "Ks3Prod",
+       "--random", "abcdefghij12345"]
+content = f"deviceNamesensor-0001productKey{pk}randomabcdefghij12345"
+for method in ("hmacmd5", "hmacsha1", "hmacsha256"):
+    r = run(*reg, "--sign-method", method, "--json")
+    doc = json.loads(r.stdout)
+    check(doc == {"client_id": f"{pk}.sensor-0001|securemode=2,authType=register,random=abcdefghij12345,"
+                               f"signmethod={method}|",
+                  "username": f"sensor-0001&{pk}", "password": expected_password(method, "Ks3Prod", content),
+                  "host": f"{pk}.iot-as-mqtt.cn-shanghai.aliyuncs.com", "port": 1883}, f"register: {doc}")
+r = run(*reg, "--nwl", "--secure-mode", "tls-instance", "--instance-id", "iot-06z00ax1o4cqs8x", "--json")
+doc = json.loads(r.stdout)
+check(doc["client_id"].endswith("|securemode=-2,authType=regnwl,random=abcdefghij12345,signmethod=hmacsha256,"
+                                "instanceId=iot-06z00ax1o4cqs8x|")
+      and doc["host"] == "iot-06z00ax1o4cqs8x.mqtt.iothub.aliyuncs.com", f"register --nwl: {doc}")
+r = run(*reg, "--https", "--json")
+doc = json.loads(r.stdout)
+check(doc["path"] == "/auth/register/device" and dict(parse_qsl(doc["body"])) == {
+    "productKey": pk, "deviceName": "sensor-0001", "random": "abcdefghij12345",
+    "sign": expected_password("hmacsha256", "Ks3Prod", content), "signMethod": "hmacsha256"},
+    f"register --https: {doc}")
+for args, field, status in [
+    (reg[:-1] + ["abc-1"], "--random", "ALIYUN_MQTT_ERR_INVALID_RANDOM"),
+    (reg + ["--instance-id", "Bad"], "--instance-id", "ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID"),
+    (reg + ["--sign-method", "sha256"], "--sign-method", "ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD"),
+    (reg + ["--secure-mode", "tcp"], "--secure-mode", "ALIYUN_MQTT_ERR_INVALID_SECURE_MODE"),
+    (reg[:6] + ["x y"] + reg[7:], "--product-secret", "ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET"),
+    (reg[:3], "register needs", None),
+    (["--secure-mode", "tls-instance"], "--secure-mode", None),
+]:
+    r = run(*args)
+    lines = r.stderr.splitlines()
+    check(r.returncode == 2 and r.stdout == "" and len(lines) == 1 and field in lines[0]
+          and (status is None or status in lines[0]), f"{args}: {r.returncode} {r.stderr!r}")
+
 print(f"{checks - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
