@@ -19,8 +19,6 @@ import asyncio
 import os
 import random
 import shutil
-import signal
-import socket
 import string
 import subprocess
 import sys
@@ -30,8 +28,11 @@ import time
 MOSQUITTO, PLUGIN, PAHO, LIBSO = sys.argv[1:5]
 # The Python package from the source tree, over the library just built.
 os.environ["ALIYUN_MQTT_SIGN_LIB"] = LIBSO
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "python"))
+sys.path.insert(0, HERE)
 import aliyun_mqtt_sign as ams  # noqa: E402
+from loopback import check, free_port, make_certs, read, start_mosquitto, stop, summary  # noqa: E402
 
 LOAD = 500
 
@@ -40,37 +41,8 @@ def creds(pk, dn, ds, **kwargs):
     """(client id, user name, password) from the library, plain TCP."""
     c = ams.sign(pk, dn, ds, secure_mode="tcp", **kwargs)
     return c.client_id, c.username, c.password
-results = {"passed": 0, "failed": 0}
-
-
-def check(cond, what):
-    results["passed" if cond else "failed"] += 1
-    print(("ok: " if cond else "FAIL: ") + what, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def secret():
     return "".join(random.choice(string.ascii_letters + string.digits) for _ in range(32))
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
-
-
-def make_certs(d):
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-            "-subj", "/CN=aliyun-mqtt-sign test CA", cwd=d)
-    openssl("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1", cwd=d)
-    with open(os.path.join(d, "san.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n")
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext", cwd=d)
 
 
 # ---- a raw MQTT 3.1.1 CONNECT, to send fields exactly as wanted ----------
@@ -158,38 +130,7 @@ def main():
             for d in devices:
                 f.write(",".join(d) + "\n")
         tcp, tls = free_port(), free_port()
-        log_path = os.path.join(work, "mosquitto.log")
-        conf = os.path.join(work, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write(f"""per_listener_settings false
-allow_anonymous false
-user root
-plugin {PLUGIN}
-plugin_opt_secrets_file {secrets_path}
-log_dest file {log_path}
-log_type error
-log_type warning
-log_type notice
-log_type information
-max_keepalive 65535
-listener {tcp} 127.0.0.1
-listener {tls} 127.0.0.1
-cafile {work}/ca.pem
-certfile {work}/server.pem
-keyfile {work}/server.key
-""")
-        broker = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", tcp), 1).close()
-                socket.create_connection(("127.0.0.1", tls), 1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("mosquitto did not start")
+        broker = start_mosquitto(MOSQUITTO, PLUGIN, work, {"secrets_file": secrets_path}, tcp, tls)
 
         pk, dn, ds = golden
         rc, out = paho(tcp, pk, dn, ds, "--topic", f"/{pk}/{dn}/user/test")
@@ -234,27 +175,15 @@ keyfile {work}/server.key
         rc, out = paho(tls, pk, dn, ds, "--cafile", os.path.join(work, "ca.pem"), "--topic", "/after/load")
         check(rc == 0 and "received own message" in out, "TLS publish/receive after the load")
     finally:
-        if broker is not None:
-            broker.send_signal(signal.SIGTERM)
-            try:
-                broker.wait(10)
-            except subprocess.TimeoutExpired:
-                broker.kill()
-                broker.wait()
-        log = ""
-        try:
-            with open(os.path.join(work, "mosquitto.log")) as f:
-                log = f.read()
-        except OSError:
-            pass
+        stop(broker)
+        log = read(os.path.join(work, "mosquitto.log"))
         shutil.rmtree(work, ignore_errors=True)
     check("line 3: malformed" in log, "malformed secrets line reported with its number")
     check(f"{LOAD + 1} devices loaded" in log, "all valid secrets loaded")
     check("ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH" in log and "keep-alive 10 s" in log
           and "unknown device" in log, "refusals logged with their reason")
     check(not any(d[2] in log for d in devices), "no secret in the broker log")
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -5,14 +5,28 @@
  *
  *   plugin /path/to/aliyun_mqtt_auth.so
  *   plugin_opt_secrets_file /path/to/secrets.csv   # productKey,deviceName,deviceSecret
+ *   plugin_opt_products_file /path/to/products.csv # productKey,productSecret (optional)
+ *   plugin_opt_tokens_file /path/to/tokens.csv     # iotId,iotToken (optional)
  *   allow_anonymous false
+ *
+ * What it accepts, as the platform does:
+ * - SPEC 1: the signature under the device's DeviceSecret;
+ * - SPEC 3: user name iotId and password iotToken from the tokens file (the
+ *   tokens a test HTTPS authentication server handed out);
+ * - SPEC 4, authType=register: the signature under the ProductSecret; the
+ *   device must be in the secrets file (pre-registered), and the broker then
+ *   publishes {"productKey","deviceName","deviceSecret"} on /ext/register to
+ *   that client only;
+ * - authType=regnwl: the same signature; the broker makes a deviceToken and
+ *   publishes {"clientId","productKey","deviceName","deviceToken"} on
+ *   /ext/regnwl; authType=connwl then connects with that clientId and token.
  *
  * Blank lines and lines starting with '#' are skipped; malformed lines are
  * reported with their line number at start-up and skipped. A CONNECT is
  * refused (CONNACK "not authorized") when its keep-alive is outside
- * 30..1200 s, its fields do not parse, the device is unknown or the
- * signature does not match; each refusal logs one line with the reason and
- * never the secret. */
+ * 30..1200 s, its fields do not parse, the device or product is unknown or
+ * the signature or token does not match; each refusal logs one line with
+ * the reason and never a secret or token. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +45,30 @@ struct device {
     char device_secret[ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN + 1];
 };
 
+struct product {
+    char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+    char product_secret[ALIYUN_MQTT_DEVICE_SECRET_SIZE];
+};
+
+/* An iotId/iotToken pair (tokens file) or a regnwl grant (made here). */
+struct token {
+    char client_id[ALIYUN_MQTT_DEVICE_CLIENT_ID_SIZE]; /* regnwl: the clientId granted */
+    char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+    char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+    char name[ALIYUN_MQTT_IOT_ID_SIZE];                /* tokens file: the iotId */
+    char token[ALIYUN_MQTT_DEVICE_TOKEN_SIZE];
+};
+
 struct plugin {
     mosquitto_plugin_id_t *id;
     struct device *devices;
     size_t count;
+    struct product *products;
+    size_t product_count;
+    struct token *tokens; /* from the tokens file */
+    size_t token_count;
+    struct token *grants; /* regnwl grants, made at run time */
+    size_t grant_count;
 };
 
 int mosquitto_plugin_version(int supported_version_count, const int *supported_versions) {
@@ -69,10 +103,52 @@ static const char *parse_line(char *line, struct device *dev) {
     return NULL;
 }
 
-static int load_secrets(struct plugin *p, const char *path) {
+/* "productKey,productSecret". */
+static const char *parse_product(char *line, struct product *prod) {
+    char *ps = strchr(line, ',');
+    if (!ps) return "expected productKey,productSecret";
+    *ps++ = '\0';
+    if (strchr(ps, ',')) return "more than two fields";
+    /* The library's own checks: a registration with these values validates. */
+    aliyun_mqtt_registration reg = aliyun_mqtt_registration_default();
+    reg.product_key = line;
+    reg.device_name = "check";
+    reg.product_secret = ps;
+    reg.random = "check";
+    size_t needed = 0;
+    aliyun_mqtt_status st = aliyun_mqtt_register_body(&reg, NULL, 0, &needed);
+    if (st != ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL) return aliyun_mqtt_status_str(st);
+    strcpy(prod->product_key, line);
+    strcpy(prod->product_secret, ps);
+    return NULL;
+}
+
+/* "iotId,iotToken": printable ASCII without spaces or commas. */
+static const char *parse_token(char *line, struct token *tok) {
+    char *t = strchr(line, ',');
+    if (!t) return "expected iotId,iotToken";
+    *t++ = '\0';
+    size_t n = strlen(line), m = strlen(t);
+    if (n == 0 || n >= sizeof tok->name || m == 0 || m >= sizeof tok->token) return "bad length";
+    for (const char *c = line; *c; c++) if (*c <= ' ' || *c > '~') return "bad character";
+    for (const char *c = t; *c; c++) if (*c <= ' ' || *c > '~' || *c == ',') return "bad character";
+    memset(tok, 0, sizeof *tok);
+    strcpy(tok->name, line);
+    strcpy(tok->token, t);
+    return NULL;
+}
+
+static const char *parse_device(char *line, void *out) { return parse_line(line, out); }
+static const char *parse_product_v(char *line, void *out) { return parse_product(line, out); }
+static const char *parse_token_v(char *line, void *out) { return parse_token(line, out); }
+
+/* Reads a CSV file of records of `size` bytes, parsed by `parse`, into a
+ * growing array. */
+static int load_file(const char *path, const char *what, size_t size,
+                     const char *(*parse)(char *, void *), void **items, size_t *count) {
     FILE *f = fopen(path, "r");
     if (!f) {
-        mosquitto_log_printf(MOSQ_LOG_ERR, LOG_PREFIX "cannot open secrets file %s", path);
+        mosquitto_log_printf(MOSQ_LOG_ERR, LOG_PREFIX "cannot open %s file %s", what, path);
         return MOSQ_ERR_INVAL;
     }
     char line[512];
@@ -90,23 +166,26 @@ static int load_secrets(struct plugin *p, const char *path) {
         }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
         if (n == 0 || line[0] == '#') continue;
-        struct device dev;
-        const char *why = parse_line(line, &dev);
+        unsigned char item[sizeof(struct token) > sizeof(struct device) ? sizeof(struct token)
+                                                                        : sizeof(struct device)];
+        const char *why = parse(line, item);
         if (why) {
             mosquitto_log_printf(MOSQ_LOG_WARNING, LOG_PREFIX "%s line %u: malformed (%s), skipped",
                                  path, lineno, why);
             continue;
         }
-        struct device *grown = realloc(p->devices, (p->count + 1) * sizeof *grown);
+        unsigned char *grown = realloc(*items, (*count + 1) * size);
         if (!grown) {
             fclose(f);
             return MOSQ_ERR_NOMEM;
         }
-        p->devices = grown;
-        p->devices[p->count++] = dev;
+        memcpy(grown + *count * size, item, size);
+        memset(item, 0, sizeof item);
+        *items = grown;
+        (*count)++;
     }
     fclose(f);
-    mosquitto_log_printf(MOSQ_LOG_INFO, LOG_PREFIX "%zu devices loaded from %s", p->count, path);
+    mosquitto_log_printf(MOSQ_LOG_INFO, LOG_PREFIX "%zu %s loaded from %s", *count, what, path);
     return MOSQ_ERR_SUCCESS;
 }
 
@@ -125,10 +204,109 @@ static int refuse(const char *client_id, const char *username, const char *reaso
     return MOSQ_ERR_AUTH;
 }
 
+static const struct product *find_product(const struct plugin *p, const char *pk) {
+    for (size_t i = 0; i < p->product_count; i++) {
+        if (strcmp(p->products[i].product_key, pk) == 0) return &p->products[i];
+    }
+    return NULL;
+}
+
+/* Equal strings, in time that depends on the lengths only. */
+static int same_string(const char *a, const char *b) {
+    size_t n = strlen(a), m = strlen(b);
+    unsigned char diff = n != m;
+    for (size_t i = 0; i < n && i < m; i++) diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+/* Appends s to out as a JSON string (the values are printable ASCII). */
+static void json_string(char *out, size_t cap, const char *s) {
+    size_t n = strlen(out);
+    if (n + 1 < cap) out[n++] = '"';
+    for (; *s && n + 3 < cap; s++) {
+        if (*s == '"' || *s == '\\') out[n++] = '\\';
+        out[n++] = *s;
+    }
+    if (n + 1 < cap) out[n++] = '"';
+    out[n] = '\0';
+}
+
+/* Sends a registration reply to one client, as the platform does (no
+ * subscription needed); mosquitto delivers it once the CONNACK is out. */
+static void send_reply(const char *client_id, const char *topic, const char *const *fields,
+                       size_t n) {
+    char payload[512] = "{";
+    for (size_t i = 0; i < n; i += 2) {
+        if (i) strcat(payload, ",");
+        json_string(payload, sizeof payload, fields[i]);
+        strcat(payload, ":");
+        json_string(payload, sizeof payload, fields[i + 1]);
+    }
+    strcat(payload, "}");
+    int rc = mosquitto_broker_publish_copy(client_id, topic, (int)strlen(payload), payload, 1,
+                                           false, NULL);
+    memset(payload, 0, sizeof payload);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        mosquitto_log_printf(MOSQ_LOG_WARNING, LOG_PREFIX "publish on %s failed: %d", topic, rc);
+    }
+}
+
+/* A fresh deviceToken: 32 hex digits from /dev/urandom. */
+static int make_token(char *out, size_t cap) {
+    unsigned char raw[16];
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f) return -1;
+    size_t got = fread(raw, 1, sizeof raw, f);
+    fclose(f);
+    if (got != sizeof raw || cap < 2 * sizeof raw + 1) return -1;
+    for (size_t i = 0; i < sizeof raw; i++) snprintf(out + 2 * i, 3, "%02x", raw[i]);
+    memset(raw, 0, sizeof raw);
+    return 0;
+}
+
+/* authType=register or regnwl, already verified under the ProductSecret. */
+static int registered(struct plugin *p, const char *client_id, const char *username,
+                      const aliyun_mqtt_verify_info *info) {
+    if (info->auth_type == ALIYUN_MQTT_AUTH_REGISTER) {
+        const struct device *dev = find_device(p, info->product_key, info->device_name);
+        if (!dev) return refuse(client_id, username, "device not pre-registered");
+        const char *fields[] = {"productKey", dev->product_key, "deviceName", dev->device_name,
+                                "deviceSecret", dev->device_secret};
+        send_reply(client_id, "/ext/register", fields, 6);
+        mosquitto_log_printf(MOSQ_LOG_NOTICE, LOG_PREFIX "register: %s/%s gets its secret",
+                             info->product_key, info->device_name);
+        return MOSQ_ERR_SUCCESS;
+    }
+    struct token grant;
+    memset(&grant, 0, sizeof grant);
+    if (info->client_id[0]) {
+        strcpy(grant.client_id, info->client_id);
+    } else {
+        snprintf(grant.client_id, sizeof grant.client_id, "%s.%s", info->product_key,
+                 info->device_name);
+    }
+    strcpy(grant.product_key, info->product_key);
+    strcpy(grant.device_name, info->device_name);
+    if (make_token(grant.token, sizeof grant.token) != 0) {
+        return refuse(client_id, username, "no randomness for a device token");
+    }
+    struct token *grown = realloc(p->grants, (p->grant_count + 1) * sizeof *grown);
+    if (!grown) return MOSQ_ERR_NOMEM;
+    p->grants = grown;
+    p->grants[p->grant_count++] = grant;
+    const char *fields[] = {"clientId", grant.client_id, "productKey", grant.product_key,
+                            "deviceName", grant.device_name, "deviceToken", grant.token};
+    send_reply(client_id, "/ext/regnwl", fields, 8);
+    memset(&grant, 0, sizeof grant);
+    mosquitto_log_printf(MOSQ_LOG_NOTICE, LOG_PREFIX "regnwl: %s/%s gets a device token",
+                         info->product_key, info->device_name);
+    return MOSQ_ERR_SUCCESS;
+}
+
 static int basic_auth(int event, void *event_data, void *userdata) {
     (void)event;
     const struct mosquitto_evt_basic_auth *ev = event_data;
-    const struct plugin *p = userdata;
+    struct plugin *p = userdata;
     const char *client_id = mosquitto_client_id(ev->client);
     int keepalive = mosquitto_client_keepalive(ev->client);
     if (keepalive < 0 || !aliyun_mqtt_keepalive_ok((uint32_t)keepalive)) {
@@ -140,21 +318,66 @@ static int basic_auth(int event, void *event_data, void *userdata) {
     if (!client_id || !ev->username || !ev->password) {
         return refuse(client_id, ev->username, "client id, user name and password are required");
     }
+    /* SPEC 3: an iotId from the HTTPS authentication server. */
+    for (size_t i = 0; i < p->token_count; i++) {
+        if (strcmp(p->tokens[i].name, ev->username) == 0) {
+            if (!same_string(p->tokens[i].token, ev->password)) {
+                return refuse(client_id, ev->username, "iotToken mismatch");
+            }
+            return MOSQ_ERR_SUCCESS;
+        }
+    }
     aliyun_mqtt_verify_info info;
     aliyun_mqtt_status st = aliyun_mqtt_verify_identify(client_id, ev->username, &info);
     if (st != ALIYUN_MQTT_OK) return refuse(client_id, ev->username, aliyun_mqtt_status_name(st));
-    const struct device *dev = find_device(p, info.product_key, info.device_name);
-    if (!dev) return refuse(client_id, ev->username, "unknown device");
-    st = aliyun_mqtt_verify(client_id, ev->username, ev->password, dev->device_secret, &info);
+    const char *secret = NULL;
+    if (info.auth_type == ALIYUN_MQTT_AUTH_REGISTER || info.auth_type == ALIYUN_MQTT_AUTH_REGNWL) {
+        const struct product *prod = find_product(p, info.product_key);
+        if (!prod) return refuse(client_id, ev->username, "unknown product");
+        secret = prod->product_secret;
+    } else if (info.auth_type == ALIYUN_MQTT_AUTH_CONNWL) {
+        for (size_t i = 0; i < p->grant_count && !secret; i++) {
+            const struct token *g = &p->grants[i];
+            if (strcmp(g->client_id, info.client_id) == 0 &&
+                strcmp(g->product_key, info.product_key) == 0 &&
+                strcmp(g->device_name, info.device_name) == 0) {
+                secret = g->token;
+            }
+        }
+        if (!secret) return refuse(client_id, ev->username, "no regnwl grant for this client");
+    } else {
+        const struct device *dev = find_device(p, info.product_key, info.device_name);
+        if (!dev) return refuse(client_id, ev->username, "unknown device");
+        secret = dev->device_secret;
+    }
+    st = aliyun_mqtt_verify(client_id, ev->username, ev->password, secret, &info);
     if (st != ALIYUN_MQTT_OK) return refuse(client_id, ev->username, aliyun_mqtt_status_name(st));
+    if (info.auth_type == ALIYUN_MQTT_AUTH_REGISTER || info.auth_type == ALIYUN_MQTT_AUTH_REGNWL) {
+        return registered(p, client_id, ev->username, &info);
+    }
     return MOSQ_ERR_SUCCESS;
+}
+
+static void free_plugin(struct plugin *p) {
+    /* The secrets leave memory with the plugin. */
+    if (p->devices) memset(p->devices, 0, p->count * sizeof *p->devices);
+    if (p->products) memset(p->products, 0, p->product_count * sizeof *p->products);
+    if (p->tokens) memset(p->tokens, 0, p->token_count * sizeof *p->tokens);
+    if (p->grants) memset(p->grants, 0, p->grant_count * sizeof *p->grants);
+    free(p->devices);
+    free(p->products);
+    free(p->tokens);
+    free(p->grants);
+    free(p);
 }
 
 int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
                           struct mosquitto_opt *options, int option_count) {
-    const char *secrets = NULL;
+    const char *secrets = NULL, *products = NULL, *tokens = NULL;
     for (int i = 0; i < option_count; i++) {
         if (strcmp(options[i].key, "secrets_file") == 0) secrets = options[i].value;
+        else if (strcmp(options[i].key, "products_file") == 0) products = options[i].value;
+        else if (strcmp(options[i].key, "tokens_file") == 0) tokens = options[i].value;
     }
     if (!secrets) {
         mosquitto_log_printf(MOSQ_LOG_ERR, LOG_PREFIX "plugin_opt_secrets_file is required");
@@ -163,13 +386,21 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
     struct plugin *p = calloc(1, sizeof *p);
     if (!p) return MOSQ_ERR_NOMEM;
     p->id = identifier;
-    int rc = load_secrets(p, secrets);
+    int rc = load_file(secrets, "devices", sizeof(struct device), parse_device,
+                       (void **)&p->devices, &p->count);
+    if (rc == MOSQ_ERR_SUCCESS && products) {
+        rc = load_file(products, "products", sizeof(struct product), parse_product_v,
+                       (void **)&p->products, &p->product_count);
+    }
+    if (rc == MOSQ_ERR_SUCCESS && tokens) {
+        rc = load_file(tokens, "tokens", sizeof(struct token), parse_token_v,
+                       (void **)&p->tokens, &p->token_count);
+    }
     if (rc == MOSQ_ERR_SUCCESS) {
         rc = mosquitto_callback_register(identifier, MOSQ_EVT_BASIC_AUTH, basic_auth, NULL, p);
     }
     if (rc != MOSQ_ERR_SUCCESS) {
-        free(p->devices);
-        free(p);
+        free_plugin(p);
         return rc;
     }
     *userdata = p;
@@ -182,10 +413,7 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *options, int 
     struct plugin *p = userdata;
     if (p) {
         mosquitto_callback_unregister(p->id, MOSQ_EVT_BASIC_AUTH, basic_auth, NULL);
-        /* The secrets leave memory with the plugin. */
-        if (p->devices) memset(p->devices, 0, p->count * sizeof *p->devices);
-        free(p->devices);
-        free(p);
+        free_plugin(p);
     }
     return MOSQ_ERR_SUCCESS;
 }

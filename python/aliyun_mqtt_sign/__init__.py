@@ -77,6 +77,8 @@ class _VerifyInfo(ctypes.Structure):
         ("has_timestamp", ctypes.c_bool),
         ("sign_method", ctypes.c_uint32),
         ("secure_mode", ctypes.c_int32),
+        ("auth_type", ctypes.c_uint32),
+        ("random", ctypes.c_char * 33),
     ]
 
 

@@ -214,7 +214,7 @@ static void test_enum_ranges(void) {
     }
     CHECK(strcmp(aliyun_mqtt_status_name(ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL),
                  "ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL") == 0);
-    CHECK(strcmp(aliyun_mqtt_status_str(ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH + 1), "unknown status") == 0);
+    CHECK(strcmp(aliyun_mqtt_status_str(ALIYUN_MQTT_ERR_SERVER_REFUSED + 1), "unknown status") == 0);
     CHECK(strcmp(aliyun_mqtt_status_name(0xffffffffu), "unknown status") == 0);
 }
 
@@ -344,6 +344,68 @@ static void test_verify(void) {
     free(cid_max);
 }
 
+/* SPEC 2-4 from C: every prefix of a reply in a heap block of exactly its
+ * length (ASan catches any read past it), registration, connwl. */
+static void test_platform(void) {
+    static const char reply[] =
+        "{\"code\":200,\"data\":{\"iotId\":\"id1\",\"iotToken\":\"tok\","
+        "\"resources\":{\"mqtt\":{\"host\":\"127.0.0.1\",\"port\":8883}}},\"message\":\"ok\"}";
+    size_t n = sizeof reply - 1;
+    for (size_t len = 0; len <= n; len++) {
+        char *block = malloc(len ? len : 1);
+        memcpy(block, reply, len);
+        aliyun_mqtt_auth_reply r;
+        aliyun_mqtt_status st = aliyun_mqtt_parse_auth_reply(block, len, &r);
+        if (len == n) {
+            CHECK(st == ALIYUN_MQTT_OK && r.port == 8883 && strcmp(r.iot_id, "id1") == 0 &&
+                  strcmp(r.iot_token, "tok") == 0 && strcmp(r.host, "127.0.0.1") == 0);
+        } else {
+            CHECK(st == ALIYUN_MQTT_ERR_REPLY_TRUNCATED && r.iot_id[0] == '\0' && r.port == 0);
+        }
+        free(block);
+    }
+    aliyun_mqtt_registration reg = aliyun_mqtt_registration_default();
+    reg.product_key = "a1B2c3D4e5F";
+    reg.device_name = "sensor-0001";
+    reg.product_secret = "Ks3ProdSecretValue9";
+    reg.random = "abcdefghij12345";
+    aliyun_mqtt_credentials cred;
+    CHECK(aliyun_mqtt_register_sign(&reg, &cred) == ALIYUN_MQTT_OK);
+    CHECK(strcmp(cred.password,
+                 "f2aee3219fd6756134b5cf9159f7c4550adb73397d8552e20f877bd7790f7566") == 0);
+    aliyun_mqtt_verify_info info;
+    CHECK(aliyun_mqtt_verify(cred.client_id, cred.username, cred.password, reg.product_secret,
+                             &info) == ALIYUN_MQTT_OK);
+    CHECK(info.auth_type == ALIYUN_MQTT_AUTH_REGISTER && strcmp(info.random, reg.random) == 0);
+    char body[ALIYUN_MQTT_REGISTER_BODY_SIZE];
+    size_t len = 0;
+    CHECK(aliyun_mqtt_register_body(&reg, body, sizeof body, &len) == ALIYUN_MQTT_OK);
+    CHECK(len == strlen(body) && strstr(body, "&signMethod=hmacsha256") != NULL);
+    reg.secure_mode = ALIYUN_MQTT_SECURE_TCP;
+    CHECK(aliyun_mqtt_register_sign(&reg, &cred) == ALIYUN_MQTT_ERR_INVALID_SECURE_MODE);
+    CHECK(cred.client_id[0] == '\0' && cred.password[0] == '\0');
+
+    static const char nwl[] = "{\"clientId\":\"c7\",\"productKey\":\"pk\","
+                              "\"deviceName\":\"dev-1\",\"deviceToken\":\"t0k\"}";
+    aliyun_mqtt_regnwl_reply got;
+    CHECK(aliyun_mqtt_parse_ext_regnwl(nwl, sizeof nwl - 1, &got) == ALIYUN_MQTT_OK);
+    aliyun_mqtt_connwl_credentials conn;
+    CHECK(aliyun_mqtt_connwl(&got, &conn) == ALIYUN_MQTT_OK);
+    CHECK(strcmp(conn.client_id, "c7|securemode=-2,authType=connwl|") == 0 &&
+          strcmp(conn.username, "dev-1&pk") == 0 && strcmp(conn.password, "t0k") == 0);
+    memset(got.device_token, 'x', sizeof got.device_token); /* no NUL */
+    CHECK(aliyun_mqtt_connwl(&got, &conn) == ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN);
+
+    size_t der_len = 0;
+    const uint8_t *der = aliyun_mqtt_root_ca_der(&der_len);
+    CHECK(der != NULL && der_len == 889 && der[0] == 0x30);
+    CHECK(strncmp(aliyun_mqtt_root_ca_pem(), "-----BEGIN CERTIFICATE-----\n", 28) == 0);
+    char host[ALIYUN_MQTT_HOST_NAME_SIZE];
+    CHECK(aliyun_mqtt_websocket_url("pk", "cn-shanghai", ALIYUN_MQTT_SECURE_TLS, host, sizeof host,
+                                    NULL) == ALIYUN_MQTT_OK);
+    CHECK(strcmp(host, "wss://pk.iot-as-mqtt.cn-shanghai.aliyuncs.com:443") == 0);
+}
+
 int main(void) {
     test_golden_fields();
     test_methods();
@@ -354,6 +416,7 @@ int main(void) {
     test_invalid_inputs();
     test_misc();
     test_verify();
+    test_platform();
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
