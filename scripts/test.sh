@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: formatting and lints, cargo tests, then the CMake build and
 # ctest (C and C++ under ASan/UBSan, header freshness, symbols, CLI, Paho
-# loopback, consumer projects, firmware under QEMU, Mosquitto end to end),
+# loopback, consumer projects, firmware under QEMU, Mosquitto and HTTPS end
+# to end), bounded fuzzing of the reply parsers,
 # then the Python package's pytest suite. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
