@@ -209,8 +209,7 @@ enum aliyun_mqtt_status
   ALIYUN_MQTT_ERR_NULL_ARGUMENT = 1,
   // `cap` is smaller than the output plus its NUL. `*out_len` holds the
   // length needed (without the NUL) and `buf` holds "" when `cap > 0`.
-  // Returned by `aliyun_mqtt_client_id`, `aliyun_mqtt_username`,
-  // `aliyun_mqtt_password`, `aliyun_mqtt_host`.
+  // Returned by every function that writes into `buf`, `cap`.
   ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL = 2,
   // ProductKey missing, empty, longer than `ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN`
   // or not made of ASCII letters and digits. Returned by every function
@@ -231,7 +230,10 @@ enum aliyun_mqtt_status
   // method was compiled out. Returned by every function that takes a device.
   ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD = 7,
   // `secure_mode` is neither `ALIYUN_MQTT_SECURE_TLS` nor
-  // `ALIYUN_MQTT_SECURE_TCP`. Returned by every function that takes a device.
+  // `ALIYUN_MQTT_SECURE_TCP` (for a registration: neither
+  // `ALIYUN_MQTT_SECURE_TLS` nor `ALIYUN_MQTT_SECURE_TLS_INSTANCE`).
+  // Returned by every function that takes a device or a registration,
+  // and by `aliyun_mqtt_websocket_url`.
   ALIYUN_MQTT_ERR_INVALID_SECURE_MODE = 8,
   // `extra_params` is not `k=v[,k=v...]`: an empty key or value, a `|`,
   // a space or control byte, a duplicate key, a key the library sets itself
@@ -276,9 +278,9 @@ enum aliyun_mqtt_status
   // `[A-Za-z0-9-]` (each 1 to 63, no leading or trailing `-`) nor an IPv6
   // literal. Returned by `aliyun_mqtt_custom_host` and the reply parsers.
   ALIYUN_MQTT_ERR_INVALID_HOST = 20,
-  // `auth_type` is not one of `aliyun_mqtt_auth_type`, or a secure mode
-  // other than TLS (2) or TLS on new instances (-2) was asked for a
-  // registration. Returned by the dynamic-registration functions.
+  // `auth_type` of a registration is not `ALIYUN_MQTT_AUTH_REGISTER` or
+  // `ALIYUN_MQTT_AUTH_REGNWL`, or a CONNECT carries an unknown `authType`.
+  // Returned by the dynamic-registration functions and the verifier.
   ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE = 21,
   // A deviceToken empty, longer than `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN` or
   // holding a byte outside printable ASCII (space excluded). Returned by
