@@ -11,6 +11,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]
 
+#[cfg(any_method)]
+mod compress;
 pub mod credentials;
 pub mod endpoints;
 pub mod ffi;

@@ -147,6 +147,12 @@ pub fn wipe(bytes: &mut [u8]) {
     core::hint::black_box(bytes);
 }
 
+/// [`wipe`] for words.
+pub fn wipe_words(words: &mut [u32]) {
+    words.fill(0);
+    core::hint::black_box(words);
+}
+
 /// HMAC (RFC 2104) over [`Hash`], for keys of at most one block (the
 /// caller checks). K0 ^ ipad and K0 ^ opad are written straight into the
 /// hash's block buffer, so no key block sits on the stack, and one hash
@@ -199,11 +205,10 @@ enum Algo {
     Sha256,
 }
 
-/// Streaming MD5 / SHA-1 / SHA-256 over the RustCrypto crates' compression
-/// functions (`md5::block_api::compress`, `sha1::block_api::compress`,
-/// `sha2::block_api::compress256`). The buffering and padding live here, once
-/// for all three, rather than in the `digest` wrappers: smaller code and a
-/// shallower stack on microcontrollers. State and buffer are wiped on drop.
+/// Streaming MD5 / SHA-1 / SHA-256 over the compression functions of
+/// [`crate::compress`]. The buffering and padding live here, once for all
+/// three: small code and a shallow stack on microcontrollers. State and
+/// buffer are wiped on drop.
 #[cfg(any_method)]
 struct Hash {
     algo: Algo,
@@ -387,23 +392,25 @@ fn compress(algo: Algo, state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
 #[cfg(feature = "hmac-md5")]
 #[inline(never)]
 fn compress_md5(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
-    if let Some(state) = state.first_chunk_mut::<4>() {
-        md5::block_api::compress(state, blocks);
+    for block in blocks {
+        crate::compress::md5(state, block);
     }
 }
 
 #[cfg(feature = "hmac-sha1")]
 #[inline(never)]
 fn compress_sha1(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
-    if let Some(state) = state.first_chunk_mut::<5>() {
-        sha1::block_api::compress(state, blocks);
+    for block in blocks {
+        crate::compress::sha1(state, block);
     }
 }
 
 #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
 #[inline(never)]
 fn compress_sha256(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
-    sha2::block_api::compress256(state, blocks);
+    for block in blocks {
+        crate::compress::sha256(state, block);
+    }
 }
 
 #[cfg(any_method)]
