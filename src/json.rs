@@ -377,7 +377,7 @@ pub fn decode_into(raw: &[u8], out: &mut [u8], truncate: bool) -> Result<usize, 
         }
         match out.get_mut(n..n + ch.len()) {
             Some(dst) if n + ch.len() <= room => {
-                dst.copy_from_slice(ch);
+                crate::writer::copy_prefix(dst, ch);
                 n += ch.len();
             }
             _ => overflow = true,

@@ -1,6 +1,8 @@
 //! The HMAC / hash dispatch behind the password.
 
 use crate::status::aliyun_mqtt_status as S;
+#[cfg(any_method)]
+use crate::writer::copy_prefix;
 
 /// How the password is computed (SPEC 1). The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,14 +184,6 @@ fn sha256_then_key(key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize {
     hash.finalize_reset(out)
 }
 
-/// Copies as much of `src` as fits to the front of `dst`.
-#[cfg(any_method)] // at least one sign method (set by build.rs)
-fn copy_prefix(dst: &mut [u8], src: &[u8]) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = *s;
-    }
-}
-
 #[cfg(any_method)]
 const BLOCK_LEN: usize = 64;
 
@@ -293,8 +287,8 @@ impl Hash {
         if self.buf_len > 0 {
             let room = BLOCK_LEN - self.buf_len;
             let (head, rest) = data.split_at(room.min(data.len()));
-            if let Some(dst) = self.buf.get_mut(self.buf_len..self.buf_len + head.len()) {
-                dst.copy_from_slice(head);
+            if let Some(dst) = self.buf.get_mut(self.buf_len..) {
+                copy_prefix(dst, head);
             }
             self.buf_len += head.len();
             data = rest;
@@ -351,7 +345,7 @@ impl Hash {
             } else {
                 word.to_be_bytes()
             };
-            chunk.copy_from_slice(&bytes);
+            copy_prefix(chunk, &bytes);
         }
         let algo = self.algo;
         self.wipe();

@@ -166,10 +166,22 @@ impl aliyun_mqtt_status {
 }
 
 /// The `n`th of the NUL-terminated strings packed in `blob`, NUL included.
+/// (A plain loop: `split_inclusive` keeps a slice-index panic path in
+/// size-optimised builds.)
+#[allow(clippy::arithmetic_side_effects)] // i < blob.len(), seen <= n
 fn nth_string(blob: &'static [u8], n: usize) -> &'static [u8] {
-    blob.split_inclusive(|b| *b == 0)
-        .nth(n)
-        .unwrap_or(b"unknown status\0")
+    let mut start = 0;
+    let mut seen = 0;
+    for (i, b) in blob.iter().enumerate() {
+        if *b == 0 {
+            if seen == n {
+                return blob.get(start..i + 1).unwrap_or(b"unknown status\0");
+            }
+            seen += 1;
+            start = i + 1;
+        }
+    }
+    b"unknown status\0"
 }
 
 // Packed, in status order. One blob each (interior NULs keep them out of the

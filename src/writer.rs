@@ -15,8 +15,8 @@ pub fn emit(out: &mut [u8], pieces: &[&[u8]]) -> Result<usize, Error> {
     }
     let mut at = 0;
     for piece in pieces {
-        if let Some(dst) = out.get_mut(at..at + piece.len()) {
-            dst.copy_from_slice(piece);
+        if let Some(dst) = out.get_mut(at..) {
+            copy_prefix(dst, piece);
         }
         at += piece.len();
     }
@@ -24,6 +24,15 @@ pub fn emit(out: &mut [u8], pieces: &[&[u8]]) -> Result<usize, Error> {
         *nul = 0;
     }
     Ok(len)
+}
+
+/// Copies as much of `src` as fits to the front of `dst`. (Used instead of
+/// `copy_from_slice`, whose length check would link a panic path into
+/// size-optimised builds.)
+pub fn copy_prefix(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
 }
 
 /// Renders `value` in decimal into `digits`, returning the used tail.

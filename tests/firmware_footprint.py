@@ -10,8 +10,9 @@ For each configuration it:
   stack before the call and finding the high-water mark after it;
 - reads from budget.map the flash (text + rodata + data) and RAM that
   libaliyun_mqtt_sign.a adds;
-- links the static library with -nostdlib and fails on any undefined symbol
-  other than the mem* family.
+- links the static library with every exported function as a root
+  (tests/no_panic.py) and fails on any undefined symbol other than the mem*
+  family, or on any panic symbol left after --gc-sections.
 
 Fails (exit 1) on a wrong value, a QEMU failure or timeout, a forbidden
 symbol, or a stack peak over STACK_BUDGET. Flash over its budget fails only
@@ -26,6 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from map_footprint import footprint  # noqa: E402
+from no_panic import check as no_panic  # noqa: E402
 
 SOURCE, WORK = sys.argv[1], sys.argv[2]
 ENFORCE_FLASH = "--enforce-flash" in sys.argv[3:]
@@ -36,12 +38,6 @@ TARGETS = [  # (ARM_CPU, QEMU board, Rust target)
     ("cortex-m4", "mps2-an386", "thumbv7em-none-eabihf"),
     ("cortex-m0", "mps2-an385", "thumbv6m-none-eabi"),  # v6-M code on the board's Cortex-M3
 ]
-ALLOWED_UNDEFINED = {"memcpy", "memmove", "memset", "memcmp", "bcmp", "__aeabi_memcpy",
-                     "__aeabi_memcpy4", "__aeabi_memcpy8", "__aeabi_memmove", "__aeabi_memmove4",
-                     "__aeabi_memmove8", "__aeabi_memset", "__aeabi_memset4", "__aeabi_memset8",
-                     "__aeabi_memclr", "__aeabi_memclr4", "__aeabi_memclr8"}
-
-
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
@@ -54,15 +50,6 @@ def qemu(board, elf):
     except subprocess.TimeoutExpired:
         return None, "timeout"
     return r.returncode, r.stdout + r.stderr
-
-
-def undefined_symbols(lib):
-    r = run(["arm-none-eabi-gcc", "-nostdlib", "-nostartfiles", "-o", os.devnull,
-             "-Wl,-e,aliyun_mqtt_sign", "-Wl,--undefined=aliyun_mqtt_sign",
-             "-Wl,--undefined=aliyun_mqtt_client_id", "-Wl,--undefined=aliyun_mqtt_username",
-             "-Wl,--undefined=aliyun_mqtt_password", "-Wl,--undefined=aliyun_mqtt_host",
-             "-Wl,--undefined=aliyun_mqtt_status_str", lib])
-    return set(re.findall(r"undefined reference to `([^']+)'", r.stderr))
 
 
 failures = []
@@ -103,9 +90,9 @@ for cpu, board, triple in TARGETS:
             failures.append(f"{name}: flash {flash} B > {budget} B")
         target_dir = os.environ.get("CARGO_TARGET_DIR") or os.path.join(SOURCE, "target")
         lib = os.path.join(target_dir, triple, "firmware", "libaliyun_mqtt_sign.a")
-        bad = undefined_symbols(lib) - ALLOWED_UNDEFINED
-        if bad:
-            failures.append(f"{name}: static library needs {sorted(bad)}")
+        findings, summary = no_panic("arm-none-eabi-gcc", "arm-none-eabi-nm", lib)
+        failures += [f"{name}: {f}" for f in findings]
+        print(f"--- {name}: {summary}")
         rows.append((cpu, triple, "hmac-sha256 only" if features != ALL else "all four methods",
                      flash, budget, ram, peak, stacks))
 
