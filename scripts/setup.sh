@@ -7,7 +7,8 @@
 #                             rustfmt, the Arm GNU toolchain with newlib,
 #                             qemu-system-arm, the Cortex-M Rust targets,
 #                             Mosquitto with its plugin headers, openssl,
-#                             ca-certificates, libcurl, nightly Rust and
+#                             ca-certificates, libcurl, libssl-dev,
+#                             valgrind, cppcheck, nightly Rust and
 #                             cargo-fuzz 0.13.2
 set -euo pipefail
 
@@ -29,6 +30,9 @@ if [ "${1:-}" = "--test" ]; then
   [ -f /usr/include/mosquitto.h ] || packages+=(libmosquitto-dev)
   have openssl || packages+=(openssl)
   [ -f /etc/ssl/certs/GlobalSign_Root_CA.pem ] || packages+=(ca-certificates)
+  [ -f /usr/include/openssl/hmac.h ] || packages+=(libssl-dev)
+  have valgrind || packages+=(valgrind)
+  have cppcheck || packages+=(cppcheck)
   [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] ||
     packages+=(libcurl4-openssl-dev)
 fi

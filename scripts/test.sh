@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: formatting and lints, cargo tests, then the CMake build and
+# Every test: formatting and lints (rustfmt, clippy, cppcheck), cargo tests, then the CMake build and
 # ctest (C and C++ under ASan/UBSan, header freshness, symbols, CLI, Paho
 # loopback, consumer projects, firmware under QEMU, Mosquitto and HTTPS end
 # to end), bounded fuzzing of the reply parsers,
@@ -16,6 +16,10 @@ cargo clippy --all-targets -- -D warnings
 for features in panic-handler panic-handler,hmac-sha256; do
   cargo clippy --lib --no-default-features --features "$features" -- -D warnings
 done
+
+echo "== cppcheck (C examples and C tests)"
+cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
+  --inline-suppr --suppress=missingIncludeSystem -I include c_examples tests/c
 
 echo "== cargo test"
 cargo test

@@ -42,7 +42,11 @@ static void fault_handler(void) {
 }
 
 void reset_handler(void) {
+    /* Likewise _sdata/_edata for .data. */
+    // cppcheck-suppress comparePointers
     for (uint32_t *src = _sidata, *dst = _sdata; dst < _edata;) *dst++ = *src++;
+    /* _sbss and _ebss are two ends of one region (the linker script's .bss). */
+    // cppcheck-suppress comparePointers
     for (uint32_t *dst = _sbss; dst < _ebss;) *dst++ = 0;
 #if defined(__ARM_FP)
     /* Enable the FPU (CP10, CP11) before any hard-float code runs. */
