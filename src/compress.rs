@@ -169,3 +169,155 @@ pub fn sha256(state: &mut [u32; 8], block: &[u8; 64]) {
     add_into(state, &v);
     wipe_words(&mut w);
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+mod tests {
+    //! The rolled loops (what Cortex-M images run) against the RustCrypto
+    //! compression functions (what hosts run), and single-block answers
+    //! from RFC 1321 and FIPS 180-4 ("abc").
+    use super::*;
+
+    fn xorshift(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
+    fn random_block(x: &mut u64) -> [u8; 64] {
+        let mut b = [0u8; 64];
+        for chunk in b.chunks_mut(8) {
+            chunk.copy_from_slice(&xorshift(x).to_le_bytes());
+        }
+        b
+    }
+
+    fn random_state(x: &mut u64) -> [u32; 8] {
+        let mut s = [0u32; 8];
+        for w in s.iter_mut() {
+            *w = xorshift(x) as u32;
+        }
+        s
+    }
+
+    /// "abc" padded to one block, with its bit length in the given order.
+    fn abc_block(little_endian: bool) -> [u8; 64] {
+        let mut b = [0u8; 64];
+        b[..3].copy_from_slice(b"abc");
+        b[3] = 0x80;
+        if little_endian {
+            b[56] = 24;
+        } else {
+            b[63] = 24;
+        }
+        b
+    }
+
+    #[cfg(feature = "hmac-md5")]
+    #[test]
+    fn test_md5_matches_rustcrypto_and_rfc1321_succeed() {
+        let mut x = 0x1234_5678_9abc_def1;
+        for _ in 0..2000 {
+            let (mut a, block) = (random_state(&mut x), random_block(&mut x));
+            let mut b: [u32; 4] = a[..4].try_into().unwrap();
+            md5(&mut a, &block);
+            md5::block_api::compress(&mut b, &[block]);
+            assert_eq!(&a[..4], &b[..]);
+        }
+        let mut s = [
+            0x6745_2301,
+            0xefcd_ab89,
+            0x98ba_dcfe,
+            0x1032_5476,
+            0,
+            0,
+            0,
+            0,
+        ];
+        md5(&mut s, &abc_block(true));
+        let digest: Vec<u8> = s[..4].iter().flat_map(|w| w.to_le_bytes()).collect();
+        assert_eq!(
+            digest,
+            [
+                0x90, 0x01, 0x50, 0x98, 0x3c, 0xd2, 0x4f, 0xb0, 0xd6, 0x96, 0x3f, 0x7d, 0x28, 0xe1,
+                0x7f, 0x72
+            ]
+        );
+    }
+
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn test_sha1_matches_rustcrypto_and_fips180_succeed() {
+        let mut x = 0x0fed_cba9_8765_4321;
+        for _ in 0..2000 {
+            let (mut a, block) = (random_state(&mut x), random_block(&mut x));
+            let mut b: [u32; 5] = a[..5].try_into().unwrap();
+            sha1(&mut a, &block);
+            sha1::block_api::compress(&mut b, &[block]);
+            assert_eq!(&a[..5], &b[..]);
+        }
+        let mut s = [
+            0x6745_2301,
+            0xefcd_ab89,
+            0x98ba_dcfe,
+            0x1032_5476,
+            0xc3d2_e1f0,
+            0,
+            0,
+            0,
+        ];
+        sha1(&mut s, &abc_block(false));
+        assert_eq!(
+            &s[..5],
+            &[
+                0xa999_3e36,
+                0x4706_816a,
+                0xba3e_2571,
+                0x7850_c26c,
+                0x9cd0_d89d
+            ]
+        );
+    }
+
+    #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+    #[test]
+    fn test_sha256_matches_rustcrypto_and_fips180_succeed() {
+        let mut x = 0x5555_aaaa_1234_0001;
+        for _ in 0..2000 {
+            let (mut a, block) = (random_state(&mut x), random_block(&mut x));
+            let mut b = a;
+            sha256(&mut a, &block);
+            sha2::block_api::compress256(&mut b, &[block]);
+            assert_eq!(a, b);
+        }
+        let mut s = [
+            0x6a09_e667,
+            0xbb67_ae85,
+            0x3c6e_f372,
+            0xa54f_f53a,
+            0x510e_527f,
+            0x9b05_688c,
+            0x1f83_d9ab,
+            0x5be0_cd19,
+        ];
+        sha256(&mut s, &abc_block(false));
+        assert_eq!(
+            s,
+            [
+                0xba78_16bf,
+                0x8f01_cfea,
+                0x4141_40de,
+                0x5dae_2223,
+                0xb003_61a3,
+                0x9617_7a9c,
+                0xb410_ff61,
+                0xf200_15ad
+            ]
+        );
+    }
+}

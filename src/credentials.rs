@@ -1,9 +1,9 @@
 //! The CONNECT fields of a device that holds its DeviceSecret (SPEC 1).
 
-use crate::sign::{sign_into, Content, SignMethod};
+use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
-use crate::writer::{emit, hex_digit, u64_decimal};
+use crate::writer::{emit, u64_decimal};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,7 +201,6 @@ pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, 
 
 /// Writes the hex digest of `content` signed with `key` by `method`, and a
 /// NUL, into `out`; returns the number of hex digits.
-#[allow(clippy::arithmetic_side_effects)] // i < digest len <= 32
 pub(crate) fn hex_signature(
     method: SignMethod,
     key: &[u8],
@@ -213,18 +212,16 @@ pub(crate) fn hex_signature(
     if out.len() <= hex_len {
         return Err(Error::TooSmall(hex_len));
     }
-    // The digest goes to the second half of the output, then is expanded to
-    // hex in place from the front: byte i is read before digits 2i and 2i+1
-    // are written, and 2i+1 <= half+i, so nothing unread is overwritten.
-    let half = hex_len / 2;
-    let (_, tail) = out.split_at_mut(half);
-    let len = sign_into(method, key, content, tail)?;
-    for i in 0..len {
-        let byte = out.get(half + i).copied().unwrap_or_default();
-        for (j, nibble) in [byte >> 4, byte & 0x0f].into_iter().enumerate() {
-            if let Some(d) = out.get_mut(2 * i + j) {
-                *d = hex_digit(nibble, uppercase);
-            }
+    let mut digest = [0u8; MAX_DIGEST_LEN];
+    let len = sign_into(method, key, content, &mut digest)?;
+    let digits: &[u8; 16] = if uppercase {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    for (pair, byte) in out.chunks_exact_mut(2).zip(digest.iter().take(len)) {
+        for (d, nibble) in pair.iter_mut().zip([byte >> 4, byte & 0x0f]) {
+            *d = digits.get(usize::from(nibble)).copied().unwrap_or(b'0');
         }
     }
     if let Some(nul) = out.get_mut(hex_len) {

@@ -11,7 +11,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]
 
-#[cfg(any_method)]
+#[cfg(all(any_method, any(target_os = "none", test)))]
 mod compress;
 pub mod credentials;
 pub mod endpoints;

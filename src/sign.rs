@@ -199,10 +199,10 @@ enum Algo {
     Sha256,
 }
 
-/// Streaming MD5 / SHA-1 / SHA-256 over the compression functions of
-/// [`crate::compress`]. The buffering and padding live here, once for all
-/// three: small code and a shallow stack on microcontrollers. State and
-/// buffer are wiped on drop.
+/// Streaming MD5 / SHA-1 / SHA-256 over a compression function per
+/// algorithm (`crate::compress` on bare metal, RustCrypto's on hosts). The
+/// buffering and padding live here, once for all three: small code and a
+/// shallow stack on microcontrollers. State and buffer are wiped on drop.
 #[cfg(any_method)]
 struct Hash {
     algo: Algo,
@@ -273,8 +273,9 @@ impl Hash {
     /// the first block of a fresh message.
     #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
     fn absorb_key_block(&mut self, key: &[u8], pad: u8) {
-        for (i, b) in self.buf.iter_mut().enumerate() {
-            *b = key.get(i).copied().unwrap_or(0) ^ pad;
+        self.buf.fill(pad);
+        for (b, k) in self.buf.iter_mut().zip(key) {
+            *b = k ^ pad;
         }
         self.compress_buffer();
         self.total = BLOCK_LEN;
@@ -382,29 +383,43 @@ fn compress(algo: Algo, state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
 }
 
 // One non-inlined function per algorithm: inlined into one dispatcher, the
-// three compression functions' frames would add up on the stack.
+// three compression functions' frames would add up on the stack. Bare metal
+// uses the rolled loops of `crate::compress`; hosts the RustCrypto crates.
 #[cfg(feature = "hmac-md5")]
 #[inline(never)]
 fn compress_md5(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+    #[cfg(target_os = "none")]
     for block in blocks {
         crate::compress::md5(state, block);
+    }
+    #[cfg(not(target_os = "none"))]
+    if let Some(state) = state.first_chunk_mut::<4>() {
+        md5::block_api::compress(state, blocks);
     }
 }
 
 #[cfg(feature = "hmac-sha1")]
 #[inline(never)]
 fn compress_sha1(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+    #[cfg(target_os = "none")]
     for block in blocks {
         crate::compress::sha1(state, block);
+    }
+    #[cfg(not(target_os = "none"))]
+    if let Some(state) = state.first_chunk_mut::<5>() {
+        sha1::block_api::compress(state, blocks);
     }
 }
 
 #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
 #[inline(never)]
 fn compress_sha256(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+    #[cfg(target_os = "none")]
     for block in blocks {
         crate::compress::sha256(state, block);
     }
+    #[cfg(not(target_os = "none"))]
+    sha2::block_api::compress256(state, blocks);
 }
 
 #[cfg(any_method)]

@@ -37,29 +37,45 @@ pub fn copy_prefix(dst: &mut [u8], src: &[u8]) {
 
 /// Renders `value` in decimal into `digits`, returning the used tail.
 ///
-/// Divides by ten on four 16-bit limbs with 32-bit arithmetic: a 32-bit
-/// division by a constant is a multiply, while a 64-bit one would pull the
-/// software division routine into a Cortex-M image (larger than this).
+/// On 32-bit targets it divides by ten on four 16-bit limbs with 32-bit
+/// arithmetic: a 32-bit division by a constant is a multiply, while a 64-bit
+/// one would pull the software division routine into a Cortex-M image
+/// (larger than this). 64-bit targets divide natively.
 #[allow(clippy::arithmetic_side_effects)] // limbs < 2^16, rem < 10: no overflow
 pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
-    let mut limbs = [
-        (value >> 48) as u32,
-        (value >> 32) as u32 & 0xffff,
-        (value >> 16) as u32 & 0xffff,
-        value as u32 & 0xffff,
-    ];
     let mut start = digits.len();
-    for d in digits.iter_mut().rev() {
-        let mut rem = 0u32;
-        for limb in limbs.iter_mut() {
-            let cur = (rem << 16) | *limb;
-            *limb = cur / 10;
-            rem = cur % 10;
+    #[cfg(target_pointer_width = "64")]
+    {
+        let mut v = value;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (v % 10) as u8;
+            v /= 10;
+            start -= 1;
+            if v == 0 {
+                break;
+            }
         }
-        *d = b'0' + rem as u8;
-        start -= 1;
-        if limbs == [0; 4] {
-            break;
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    {
+        let mut limbs = [
+            (value >> 48) as u32,
+            (value >> 32) as u32 & 0xffff,
+            (value >> 16) as u32 & 0xffff,
+            value as u32 & 0xffff,
+        ];
+        for d in digits.iter_mut().rev() {
+            let mut rem = 0u32;
+            for limb in limbs.iter_mut() {
+                let cur = (rem << 16) | *limb;
+                *limb = cur / 10;
+                rem = cur % 10;
+            }
+            *d = b'0' + rem as u8;
+            start -= 1;
+            if limbs == [0; 4] {
+                break;
+            }
         }
     }
     digits.get(start..).unwrap_or_default()

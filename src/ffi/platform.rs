@@ -685,6 +685,7 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_ext_regnwl(
 
 /// The bytes of a C text field (NUL-terminated within its array, or the
 /// whole array, which the validators then refuse as too long).
+#[allow(clippy::unnecessary_cast)] // c_char is i8 on x86, u8 on Arm
 fn from_c<const N: usize>(src: &[c_char; N]) -> Text<N> {
     let mut bytes = [0u8; N];
     for (d, s) in bytes.iter_mut().zip(src) {
