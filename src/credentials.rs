@@ -220,8 +220,12 @@ pub(crate) fn hex_signature(
         b"0123456789abcdef"
     };
     for (pair, byte) in out.chunks_exact_mut(2).zip(digest.iter().take(len)) {
-        for (d, nibble) in pair.iter_mut().zip([byte >> 4, byte & 0x0f]) {
-            *d = digits.get(usize::from(nibble)).copied().unwrap_or(b'0');
+        if let [hi, lo] = pair {
+            *hi = digits.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
+            *lo = digits
+                .get(usize::from(byte & 0x0f))
+                .copied()
+                .unwrap_or(b'0');
         }
     }
     if let Some(nul) = out.get_mut(hex_len) {

@@ -116,12 +116,9 @@ pub(crate) unsafe fn c_str<'a>(
         return Ok(None);
     }
     let mut len = 0;
-    loop {
-        // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
-        // is still inside it (at worst its NUL); we stop at len == max + 1.
-        if unsafe { *p.add(len) } == 0 {
-            break;
-        }
+    // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
+    // is still inside it (at worst its NUL); the loop stops at max + 1.
+    while unsafe { *p.add(len) } != 0 {
         if len == max {
             return Err(err);
         }
