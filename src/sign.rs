@@ -285,6 +285,15 @@ impl Hash {
     #[allow(clippy::arithmetic_side_effects)] // buf_len <= 64; total wraps by definition
     fn update(&mut self, mut data: &[u8]) {
         self.total = self.total.wrapping_add(data.len());
+        // Most pieces of the signed content are short: they only fill the
+        // buffer.
+        if self.buf_len + data.len() < BLOCK_LEN {
+            if let Some(dst) = self.buf.get_mut(self.buf_len..) {
+                copy_prefix(dst, data);
+            }
+            self.buf_len += data.len();
+            return;
+        }
         if self.buf_len > 0 {
             let room = BLOCK_LEN - self.buf_len;
             let (head, rest) = data.split_at(room.min(data.len()));
