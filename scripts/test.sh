@@ -34,7 +34,7 @@ cmake -S . -B build >/dev/null
 cmake --build build -j2
 ctest --test-dir build --output-on-failure
 
-echo "== fuzz the reply parsers (60 s per target)"
+echo "== fuzz every target (60 s each)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "== Python package (pip install ./python) + pytest"
