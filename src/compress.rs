@@ -90,30 +90,41 @@ pub fn md5(state: &mut [u32; 8], block: &[u8; 64]) {
 pub fn sha1(state: &mut [u32; 8], block: &[u8; 64]) {
     let mut w = words(block, false);
     let [mut a, mut b, mut c, mut d, mut e, ..] = *state;
-    for t in 0..80 {
-        if t >= 16 {
-            let x = at(&w, t - 3) ^ at(&w, t - 8) ^ at(&w, t - 14) ^ at(&w, t);
-            if let Some(slot) = w.get_mut(t & 15) {
-                *slot = x.rotate_left(1);
+    // Four stages of 20 rounds as nested loops: `t / 20` would call the
+    // software divider on Cortex-M0, which has no divide instruction.
+    let stages: [(u32, u32); 4] = [
+        (0, 0x5a82_7999),
+        (1, 0x6ed9_eba1),
+        (2, 0x8f1b_bcdc),
+        (1, 0xca62_c1d6),
+    ];
+    let mut t = 0;
+    for (kind, k) in stages {
+        for _ in 0..20 {
+            if t >= 16 {
+                let x = at(&w, t - 3) ^ at(&w, t - 8) ^ at(&w, t - 14) ^ at(&w, t);
+                if let Some(slot) = w.get_mut(t & 15) {
+                    *slot = x.rotate_left(1);
+                }
             }
+            let f = match kind {
+                0 => (b & c) | (!b & d),
+                1 => b ^ c ^ d,
+                _ => (b & c) | (b & d) | (c & d),
+            };
+            let temp = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(at(&w, t));
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = temp;
+            t += 1;
         }
-        let (f, k) = match t / 20 {
-            0 => ((b & c) | (!b & d), 0x5a82_7999),
-            1 => (b ^ c ^ d, 0x6ed9_eba1),
-            2 => ((b & c) | (b & d) | (c & d), 0x8f1b_bcdc),
-            _ => (b ^ c ^ d, 0xca62_c1d6),
-        };
-        let temp = a
-            .rotate_left(5)
-            .wrapping_add(f)
-            .wrapping_add(e)
-            .wrapping_add(k)
-            .wrapping_add(at(&w, t));
-        e = d;
-        d = c;
-        c = b.rotate_left(30);
-        b = a;
-        a = temp;
     }
     add_into(state, &[a, b, c, d, e]);
     wipe_words(&mut w);

@@ -38,47 +38,76 @@ pub fn copy_prefix(dst: &mut [u8], src: &[u8]) {
 /// Renders `value` in decimal into `digits`, returning the used tail.
 ///
 /// On 32-bit targets it divides by ten on four 16-bit limbs with 32-bit
-/// arithmetic: a 32-bit division by a constant is a multiply, while a 64-bit
-/// one would pull the software division routine into a Cortex-M image
-/// (larger than this). 64-bit targets divide natively.
-#[allow(clippy::arithmetic_side_effects)] // limbs < 2^16, rem < 10: no overflow
+/// arithmetic ([`decimal_limbs`]): a 64-bit division would pull the software
+/// division routine into a Cortex-M image. 64-bit targets divide natively.
 pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
-    let mut start = digits.len();
     #[cfg(target_pointer_width = "64")]
-    {
-        let mut v = value;
-        for d in digits.iter_mut().rev() {
-            *d = b'0' + (v % 10) as u8;
-            v /= 10;
-            start -= 1;
-            if v == 0 {
-                break;
-            }
-        }
-    }
+    let start = decimal_native(value, digits);
     #[cfg(not(target_pointer_width = "64"))]
-    {
-        let mut limbs = [
-            (value >> 48) as u32,
-            (value >> 32) as u32 & 0xffff,
-            (value >> 16) as u32 & 0xffff,
-            value as u32 & 0xffff,
-        ];
-        for d in digits.iter_mut().rev() {
-            let mut rem = 0u32;
-            for limb in limbs.iter_mut() {
-                let cur = (rem << 16) | *limb;
-                *limb = cur / 10;
-                rem = cur % 10;
-            }
-            *d = b'0' + rem as u8;
-            start -= 1;
-            if limbs == [0; 4] {
-                break;
-            }
+    let start = decimal_limbs(value, digits);
+    digits.get(start..).unwrap_or_default()
+}
+
+/// Writes the digits of `value` to the end of `digits`; returns the start.
+#[cfg(any(test, target_pointer_width = "64"))]
+#[allow(clippy::arithmetic_side_effects)] // v % 10 < 10; start >= 1 while digits remain
+fn decimal_native(value: u64, digits: &mut [u8; 20]) -> usize {
+    let mut start = digits.len();
+    let mut v = value;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (v % 10) as u8;
+        v /= 10;
+        start -= 1;
+        if v == 0 {
+            break;
         }
     }
-    digits.get(start..).unwrap_or_default()
+    start
+}
+
+/// [`decimal_native`] with 16-bit limbs and [`divmod10`]: no division
+/// instruction or routine needed.
+#[cfg(any(test, not(target_pointer_width = "64")))]
+#[allow(clippy::arithmetic_side_effects)] // limbs < 2^16, rem < 10: no overflow
+fn decimal_limbs(value: u64, digits: &mut [u8; 20]) -> usize {
+    let mut start = digits.len();
+    let mut limbs = [
+        (value >> 48) as u32,
+        (value >> 32) as u32 & 0xffff,
+        (value >> 16) as u32 & 0xffff,
+        value as u32 & 0xffff,
+    ];
+    for d in digits.iter_mut().rev() {
+        let mut rem = 0u32;
+        for limb in limbs.iter_mut() {
+            let (q, r) = divmod10((rem << 16) | *limb);
+            *limb = q;
+            rem = r;
+        }
+        *d = b'0' + rem as u8;
+        start -= 1;
+        if limbs == [0; 4] {
+            break;
+        }
+    }
+    start
+}
+
+/// `(n / 10, n % 10)` with shifts, adds and one multiply (Hacker's Delight,
+/// divu10): Cortex-M0 has no divide instruction and no 32x32->64 multiply,
+/// so `n / 10` would call the 400-byte software divider.
+#[cfg(any(test, not(target_pointer_width = "64")))]
+#[allow(clippy::arithmetic_side_effects)] // q <= n / 10, r < 20: no overflow
+fn divmod10(n: u32) -> (u32, u32) {
+    let mut q = (n >> 1) + (n >> 2);
+    q += q >> 4;
+    q += q >> 8;
+    q += q >> 16;
+    q >>= 3;
+    let r = n - q * 10;
+    // q is n / 10 or one less.
+    let carry = u32::from(r > 9);
+    (q + carry, r - carry * 10)
 }
 
 /// The hex digit for a nibble (`n < 16`).
@@ -158,4 +187,60 @@ pub fn build(out: &mut [u8], build: impl Fn(&mut Builder<'_>)) -> Result<usize, 
         *nul = 0;
     }
     Ok(len)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::unwrap_used
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_divmod10_matches_division_succeed() {
+        // Every value the limb loop can produce (< 10 * 2^16), then samples.
+        for n in 0..(10u32 << 16) {
+            assert_eq!(divmod10(n), (n / 10, n % 10), "{n}");
+        }
+        let mut x = 0x9e37_79b9u32;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            assert_eq!(divmod10(x), (x / 10, x % 10), "{x}");
+        }
+        assert_eq!(divmod10(u32::MAX), (u32::MAX / 10, u32::MAX % 10));
+    }
+
+    #[test]
+    fn test_decimal_limbs_matches_native_succeed() {
+        let mut values = vec![
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            65535,
+            65536,
+            1_539_421_321_846,
+            u64::MAX,
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for shift in 0..64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x >> shift);
+            values.push(10u64.saturating_pow(shift % 20));
+        }
+        for v in values {
+            let (mut a, mut b) = ([0u8; 20], [0u8; 20]);
+            let (sa, sb) = (decimal_limbs(v, &mut a), decimal_native(v, &mut b));
+            assert_eq!(&a[sa..], &b[sb..]);
+            assert_eq!(core::str::from_utf8(&a[sa..]).unwrap(), v.to_string());
+        }
+    }
 }
