@@ -72,7 +72,11 @@ pub fn common(data: &[u8], st: Status) -> Option<Value> {
     match st {
         S::ALIYUN_MQTT_ERR_REPLY_TRUNCATED => {
             let err = doc.expect_err("TRUNCATED but serde_json parsed it");
-            assert!(err.is_eof(), "TRUNCATED but serde_json says {err}");
+            // serde_json's arbitrary_precision reads the key
+            // "$serde_json::private::Number" as its own number marker and
+            // reports other errors for it: not an oracle there.
+            let marker = data.windows(9).any(|w| w == b"$serde_js");
+            assert!(err.is_eof() || marker, "TRUNCATED but serde_json says {err}");
             None
         }
         S::ALIYUN_MQTT_OK | S::ALIYUN_MQTT_ERR_SERVER_REFUSED => {
