@@ -290,9 +290,9 @@ enum aliyun_mqtt_status
   // reply). Returned by the reply parsers.
   ALIYUN_MQTT_ERR_REPLY_TRUNCATED = 23,
   // The reply is not a JSON object (a syntax error, invalid UTF-8, a bad
-  // escape, a duplicate wanted field, text after the document, or a
-  // wanted field of the wrong type or range). Returned by the reply
-  // parsers.
+  // escape, a wanted field or an object on its path twice, text after the
+  // document, or a wanted field of the wrong type or range). Returned by
+  // the reply parsers.
   ALIYUN_MQTT_ERR_REPLY_MALFORMED = 24,
   // The reply is longer than `ALIYUN_MQTT_REPLY_MAX_LEN`, nests deeper than
   // `ALIYUN_MQTT_REPLY_MAX_DEPTH`, or a wanted string does not fit its

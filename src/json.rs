@@ -171,8 +171,8 @@ impl<'a> Cursor<'a> {
 /// `None` when nothing is there.
 ///
 /// Errors: `ALIYUN_MQTT_ERR_REPLY_TRUNCATED` (the input ends inside the
-/// document), `..._REPLY_MALFORMED` (anything else that is not JSON, or the
-/// path found twice), `..._REPLY_TOO_LARGE` (over
+/// document), `..._REPLY_MALFORMED` (anything else that is not JSON, or a
+/// key of the path twice in its object), `..._REPLY_TOO_LARGE` (over
 /// `ALIYUN_MQTT_REPLY_MAX_LEN` bytes or `ALIYUN_MQTT_REPLY_MAX_DEPTH` levels).
 #[allow(clippy::arithmetic_side_effects)] // depth <= 16, offsets <= 4096
 pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> {
@@ -191,6 +191,10 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
     let mut key: Option<&[u8]> = None;
     let mut state = State::Value;
     let mut found = None;
+    // Bit `d` set: the path's key at depth `d` has been seen. The path is one
+    // chain of keys, so a second sighting is a duplicate key in the same
+    // object (`{"data":{..},"data":{..}}` must not merge two objects).
+    let mut seen = 0u32;
     loop {
         let b = c.next_token()?;
         let close = match state {
@@ -229,6 +233,13 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
                     && matched + 1 == depth
                     && key.is_some_and(|k| path.get(depth - 1).is_some_and(|p| key_eq(k, p)));
                 let is_target = on_path && depth == path.len();
+                if on_path {
+                    let bit = 1u32.wrapping_shl(depth as u32);
+                    if seen & bit != 0 {
+                        return Err(MALFORMED);
+                    }
+                    seen |= bit;
+                }
                 let value = match b {
                     b'{' | b'[' => {
                         let slot = stack.get_mut(depth).ok_or(TOO_LARGE)?;
@@ -257,9 +268,6 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
                     state = State::CommaOrEnd;
                 }
                 if is_target {
-                    if found.is_some() {
-                        return Err(MALFORMED);
-                    }
                     found = Some(value);
                 }
                 false

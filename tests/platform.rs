@@ -909,6 +909,22 @@ fn test_auth_reply_rejections_fail() {
             with("\"code\":200", "\"code\":200,\"code\":200"),
             S::ALIYUN_MQTT_ERR_REPLY_MALFORMED,
         ),
+        // A duplicated object on the path must not merge its halves.
+        (
+            with(
+                "\"iotToken\":\"0c57f8f04a4b4f8e8e3f2b4b1e5c5a0a\",",
+                "},\"data\":{\"iotToken\":\"0c57f8f04a4b4f8e8e3f2b4b1e5c5a0a\",",
+            ),
+            S::ALIYUN_MQTT_ERR_REPLY_MALFORMED,
+        ),
+        (
+            with("\"data\":{", "\"data\":1,\"data\":{"),
+            S::ALIYUN_MQTT_ERR_REPLY_MALFORMED,
+        ),
+        (
+            with("\"resources\":{", "\"resources\":{},\"resources\":{"),
+            S::ALIYUN_MQTT_ERR_REPLY_MALFORMED,
+        ),
         (
             with("\"code\":200", "\"code\":tru"),
             S::ALIYUN_MQTT_ERR_REPLY_MALFORMED,
@@ -1067,6 +1083,15 @@ fn test_registration_replies_succeed_and_fail() {
         register_reply(&REGISTER_OK.replace("a1B2c3D4e5F", "a1.B2")).0,
         S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY
     );
+    // Two `data` objects, each holding part of the fields (found by the
+    // register_reply fuzz target): refused, not merged.
+    let split = REGISTER_OK.replace(
+        "\"deviceSecret\"",
+        "\"x\":1},\"data\":{\"deviceSecret\"",
+    );
+    let (st, r) = register_reply(&split);
+    assert_eq!(st, S::ALIYUN_MQTT_ERR_REPLY_MALFORMED, "{split}");
+    assert_eq!((r.product_key[0], r.device_secret[0]), (0, 0));
     // The top-level shape is not the HTTPS one.
     assert_eq!(
         register_reply(EXT_REGISTER).0,
