@@ -3,7 +3,7 @@
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
-use crate::writer::{emit, u64_decimal};
+use crate::writer::{emit, hex_encode, u64_decimal};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,20 +214,7 @@ pub(crate) fn hex_signature(
     }
     let mut digest = [0u8; MAX_DIGEST_LEN];
     let len = sign_into(method, key, content, &mut digest)?;
-    let digits: &[u8; 16] = if uppercase {
-        b"0123456789ABCDEF"
-    } else {
-        b"0123456789abcdef"
-    };
-    for (pair, byte) in out.chunks_exact_mut(2).zip(digest.iter().take(len)) {
-        if let [hi, lo] = pair {
-            *hi = digits.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
-            *lo = digits
-                .get(usize::from(byte & 0x0f))
-                .copied()
-                .unwrap_or(b'0');
-        }
-    }
+    hex_encode(digest.get(..len).unwrap_or_default(), uppercase, out);
     if let Some(nul) = out.get_mut(hex_len) {
         *nul = 0;
     }

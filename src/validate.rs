@@ -18,6 +18,10 @@ const PIPE: u8 = 8;
 const PARAM_SEP: u8 = 16;
 /// `[a-z0-9-]`, a region id character.
 const REGION: u8 = 32;
+/// ALNUM or NAME: a DeviceName character.
+const DEVICE_NAME_CHAR: u8 = 64;
+/// VISIBLE but not PIPE or PARAM_SEP: a client id character.
+const CLIENT_ID_CHAR: u8 = 128;
 
 /// The classes of an ASCII byte, computed at compile time.
 const fn class_of(b: u8) -> u8 {
@@ -40,6 +44,12 @@ const fn class_of(b: u8) -> u8 {
     if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
         c |= REGION;
     }
+    if c & (ALNUM | NAME) != 0 {
+        c |= DEVICE_NAME_CHAR;
+    }
+    if c & VISIBLE != 0 && c & (PIPE | PARAM_SEP) == 0 {
+        c |= CLIENT_ID_CHAR;
+    }
     c
 }
 
@@ -56,10 +66,58 @@ static CLASSES: [u8; 128] = {
     table
 };
 
-/// The classes of `b`; none for non-ASCII bytes.
-fn class(b: u8) -> u8 {
+/// The classes of `b`; none for non-ASCII bytes (and NUL).
+pub(crate) fn class(b: u8) -> u8 {
     CLASSES.get(usize::from(b)).copied().unwrap_or(0)
 }
+
+/// The rule of a simple field: `min..=max` bytes, each in `class`. The C
+/// API checks a string against it while looking for its NUL (one pass).
+pub(crate) struct Rule {
+    pub min: usize,
+    pub max: usize,
+    pub class: u8,
+    pub err: S,
+}
+
+impl Rule {
+    /// Checks `s`.
+    pub fn check(&self, s: &[u8]) -> Result<(), S> {
+        check(s, self.min, self.max, self.class, 0, self.err)
+    }
+}
+
+/// ProductKey: 1..=20 ASCII letters and digits (it also goes into host names).
+pub(crate) const PRODUCT_KEY: Rule = Rule {
+    min: 1,
+    max: ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
+    class: ALNUM,
+    err: S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+};
+
+/// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:` (SPEC 1).
+pub(crate) const DEVICE_NAME: Rule = Rule {
+    min: ALIYUN_MQTT_DEVICE_NAME_MIN_LEN,
+    max: ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
+    class: DEVICE_NAME_CHAR,
+    err: S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+};
+
+/// DeviceSecret: 1..=64 printable ASCII, no space.
+pub(crate) const DEVICE_SECRET: Rule = Rule {
+    min: 1,
+    max: ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+    class: VISIBLE,
+    err: S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+};
+
+/// Client id: 1..=64 printable ASCII except the separators `|`, `,`, `=`.
+pub(crate) const CLIENT_ID: Rule = Rule {
+    min: 1,
+    max: ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
+    class: CLIENT_ID_CHAR,
+    err: S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+};
 
 /// `s` has `min..=max` bytes, each in a class of `any_of` and none of `none_of`.
 fn check(s: &[u8], min: usize, max: usize, any_of: u8, none_of: u8, err: S) -> Result<(), S> {
@@ -76,39 +134,24 @@ fn check(s: &[u8], min: usize, max: usize, any_of: u8, none_of: u8, err: S) -> R
     }
 }
 
-/// ProductKey: 1..=20 ASCII letters and digits (it also goes into host names).
+/// ProductKey: see [`PRODUCT_KEY`].
 pub fn product_key(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY;
-    check(s, 1, ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN, ALNUM, 0, err)
+    PRODUCT_KEY.check(s)
 }
 
-/// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:` (SPEC 1).
+/// DeviceName: see [`DEVICE_NAME`].
 pub fn device_name(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME;
-    let (min, max) = (
-        ALIYUN_MQTT_DEVICE_NAME_MIN_LEN,
-        ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
-    );
-    check(s, min, max, ALNUM | NAME, 0, err)
+    DEVICE_NAME.check(s)
 }
 
-/// DeviceSecret (or ProductSecret): 1..=64 printable ASCII, no space.
+/// DeviceSecret: see [`DEVICE_SECRET`].
 pub fn device_secret(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET;
-    check(s, 1, ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN, VISIBLE, 0, err)
+    DEVICE_SECRET.check(s)
 }
 
-/// Client id: 1..=64 printable ASCII except the separators `|`, `,`, `=`.
+/// Client id: see [`CLIENT_ID`].
 pub fn client_id(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID;
-    check(
-        s,
-        1,
-        ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
-        VISIBLE,
-        PIPE | PARAM_SEP,
-        err,
-    )
+    CLIENT_ID.check(s)
 }
 
 /// Region id: 1..=32 of `[a-z0-9-]`, not starting or ending with `-`.

@@ -120,6 +120,25 @@ pub fn hex_digit(n: u8, uppercase: bool) -> u8 {
     }
 }
 
+/// Writes two hex digits per byte of `bytes` to the front of `out` (as many
+/// as fit). Branch-free: digit `n` is `'0' + n`, plus the distance to the
+/// letters when `n > 9`.
+#[allow(clippy::arithmetic_side_effects)] // n < 16: sums stay below 0x80
+pub fn hex_encode(bytes: &[u8], uppercase: bool, out: &mut [u8]) {
+    let letters = if uppercase {
+        b'A' - b'0' - 10
+    } else {
+        b'a' - b'0' - 10
+    };
+    let digit = |n: u8| b'0' + n + (letters & 0u8.wrapping_sub(u8::from(n > 9)));
+    for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            *hi = digit(byte >> 4);
+            *lo = digit(byte & 0x0f);
+        }
+    }
+}
+
 /// A two-pass output for outputs whose length depends on an encoding: the
 /// same build function runs once to measure and, if the result fits, once
 /// to write (so, as with [`emit`], an output is complete or not written).

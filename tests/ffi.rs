@@ -352,6 +352,87 @@ fn test_invalid_inputs_fail() {
     assert_eq!(st, S::ALIYUN_MQTT_ERR_INVALID_REGION);
 }
 
+/// Every byte value in every string field of `aliyun_mqtt_sign` (which
+/// checks each string while scanning it for its NUL) against the character
+/// sets the README states, written out here independently of the library.
+#[test]
+fn test_every_byte_in_every_field() {
+    use aliyun_mqtt_sign::Status as S;
+    let pk_ok = |b: u8| b.is_ascii_alphanumeric();
+    let dn_ok = |b: u8| b.is_ascii_alphanumeric() || b"-_@.:".contains(&b);
+    let ds_ok = |b: u8| (0x21..=0x7e).contains(&b);
+    let cid_ok = |b: u8| (0x21..=0x7e).contains(&b) && !b"|,=".contains(&b);
+    type Field = (usize, fn(u8) -> bool, S);
+    let fields: [Field; 4] = [
+        (0, pk_ok, S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY),
+        (1, dn_ok, S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME),
+        (2, ds_ok, S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET),
+        (3, cid_ok, S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID),
+    ];
+    let mut creds: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
+    for (index, ok, err) in fields {
+        for b in 1..=255u8 {
+            let mut strings: Vec<Vec<u8>> =
+                vec![b"pk1".into(), b"dev1".into(), b"sec".into(), b"cid".into()];
+            strings[index].insert(1, b);
+            let owned: Vec<CString> = strings
+                .into_iter()
+                .map(|s| CString::new(s).unwrap())
+                .collect();
+            let mut dev = aliyun_mqtt_device_default();
+            dev.product_key = owned[0].as_ptr();
+            dev.device_name = owned[1].as_ptr();
+            dev.device_secret = owned[2].as_ptr();
+            dev.client_id = owned[3].as_ptr();
+            let st = unsafe { aliyun_mqtt_sign(&dev, &mut creds) };
+            let want = if ok(b) { S::ALIYUN_MQTT_OK } else { err };
+            assert_eq!(st, want, "field {index}, byte {b:#04x}");
+        }
+    }
+}
+
+/// With several bad fields, the error names the first in declaration
+/// order (product key, device name, secret, client id, sign method,
+/// secure mode, extra parameters).
+#[test]
+fn test_first_bad_field_named_fail() {
+    use aliyun_mqtt_sign::Status as S;
+    let all_bad = || {
+        let mut d = Dev::new("p!", "d!", " ").client_id("c|").extra("x");
+        d.raw.sign_method = 99;
+        d.raw.secure_mode = 7;
+        d
+    };
+    let mut creds: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
+    let mut d = all_bad();
+    let order = [
+        S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+        S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD,
+        S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE,
+        S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+    ];
+    for (fix, want) in order.into_iter().enumerate() {
+        assert_eq!(unsafe { aliyun_mqtt_sign(&d.raw, &mut creds) }, want);
+        // Repair field `fix`, so the next one is now the first bad field.
+        match fix {
+            0 => d.raw.product_key = d.keep("pk1"),
+            1 => d.raw.device_name = d.keep("dev1"),
+            2 => d.raw.device_secret = d.keep("sec"),
+            3 => d.raw.client_id = d.keep("cid"),
+            4 => d.raw.sign_method = aliyun_mqtt_sign_method::ALIYUN_MQTT_HMAC_SHA256 as u32,
+            5 => d.raw.secure_mode = aliyun_mqtt_secure_mode::ALIYUN_MQTT_SECURE_TLS as i32,
+            _ => d.raw.extra_params = d.keep("k=v"),
+        }
+    }
+    assert_eq!(
+        unsafe { aliyun_mqtt_sign(&d.raw, &mut creds) },
+        S::ALIYUN_MQTT_OK
+    );
+}
+
 #[test]
 fn test_sign_all_or_nothing_fail() {
     let mut creds: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };

@@ -1085,10 +1085,7 @@ fn test_registration_replies_succeed_and_fail() {
     );
     // Two `data` objects, each holding part of the fields (found by the
     // register_reply fuzz target): refused, not merged.
-    let split = REGISTER_OK.replace(
-        "\"deviceSecret\"",
-        "\"x\":1},\"data\":{\"deviceSecret\"",
-    );
+    let split = REGISTER_OK.replace("\"deviceSecret\"", "\"x\":1},\"data\":{\"deviceSecret\"");
     let (st, r) = register_reply(&split);
     assert_eq!(st, S::ALIYUN_MQTT_ERR_REPLY_MALFORMED, "{split}");
     assert_eq!((r.product_key[0], r.device_secret[0]), (0, 0));
