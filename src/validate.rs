@@ -67,12 +67,12 @@ static CLASSES: [u8; 128] = {
 };
 
 /// The classes of `b`; none for non-ASCII bytes (and NUL).
-pub(crate) fn class(b: u8) -> u8 {
+fn class(b: u8) -> u8 {
     CLASSES.get(usize::from(b)).copied().unwrap_or(0)
 }
 
 /// The rule of a simple field: `min..=max` bytes, each in `class`. The C
-/// API checks a string against it while looking for its NUL (one pass).
+/// API bounds a string by `max` while looking for its NUL, then checks it.
 pub(crate) struct Rule {
     pub min: usize,
     pub max: usize,

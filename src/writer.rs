@@ -110,31 +110,25 @@ fn divmod10(n: u32) -> (u32, u32) {
     (q + carry, r - carry * 10)
 }
 
-/// The hex digit for a nibble (`n < 16`).
-#[allow(clippy::arithmetic_side_effects)] // n <= 9, or 10 <= n <= 15: no overflow
+/// The hex digit for a nibble (`n < 16`), without a branch: `'0' + n`,
+/// plus the distance to the letters when `n > 9`.
+#[allow(clippy::arithmetic_side_effects)] // n < 16: the sum stays below 0x80
 pub fn hex_digit(n: u8, uppercase: bool) -> u8 {
-    match (n, uppercase) {
-        (0..=9, _) => b'0' + n,
-        (_, true) => b'A' + (n - 10),
-        (_, false) => b'a' + (n - 10),
-    }
-}
-
-/// Writes two hex digits per byte of `bytes` to the front of `out` (as many
-/// as fit). Branch-free: digit `n` is `'0' + n`, plus the distance to the
-/// letters when `n > 9`.
-#[allow(clippy::arithmetic_side_effects)] // n < 16: sums stay below 0x80
-pub fn hex_encode(bytes: &[u8], uppercase: bool, out: &mut [u8]) {
     let letters = if uppercase {
         b'A' - b'0' - 10
     } else {
         b'a' - b'0' - 10
     };
-    let digit = |n: u8| b'0' + n + (letters & 0u8.wrapping_sub(u8::from(n > 9)));
+    b'0' + n + (letters & 0u8.wrapping_sub(u8::from(n > 9)))
+}
+
+/// Writes two hex digits ([`hex_digit`]) per byte of `bytes` to the front
+/// of `out` (as many as fit).
+pub fn hex_encode(bytes: &[u8], uppercase: bool, out: &mut [u8]) {
     for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
         if let [hi, lo] = pair {
-            *hi = digit(byte >> 4);
-            *lo = digit(byte & 0x0f);
+            *hi = hex_digit(byte >> 4, uppercase);
+            *lo = hex_digit(byte & 0x0f, uppercase);
         }
     }
 }

@@ -140,34 +140,20 @@ pub(crate) unsafe fn required_str<'a>(p: *const c_char, max: usize, err: S) -> R
     unsafe { c_str(p, max, err) }?.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)
 }
 
-/// Reads the string at `p` (NULL gives `None`), at most `rule.max + 1`
-/// bytes, and checks it against `rule` (length, then every byte's class
-/// without a branch per byte). Replaces a bounded `c_str` followed by the
-/// slice validator: one call, one bound. Any fault is `rule.err`.
+/// [`c_str`] bounded by `rule.max`, then [`validate::Rule::check`]: a
+/// string that is too long, too short or has a byte outside the rule's
+/// class is `rule.err`.
 ///
 /// # Safety
 /// `p` is NULL or points to a readable NUL-terminated string.
 #[inline(never)] // one copy for all fields: smaller firmware
 unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule) -> Result<Option<&'a [u8]>, S> {
-    if p.is_null() {
-        return Ok(None);
+    // SAFETY: forwarded contract.
+    let s = unsafe { c_str(p, rule.max, rule.err) }?;
+    if let Some(s) = s {
+        rule.check(s)?;
     }
-    let mut len = 0;
-    // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
-    // is still inside it (at worst its NUL); at most max + 1 bytes are read.
-    while len <= rule.max && unsafe { *p.add(len) } != 0 {
-        len = len.saturating_add(1);
-    }
-    // SAFETY: the `len` bytes from p were just read and are part of the string.
-    let s = unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) };
-    // Every byte, without an early exit: no branch per byte.
-    let all = s
-        .iter()
-        .fold(rule.class, |acc, b| acc & validate::class(*b));
-    if all == 0 || len < rule.min || len > rule.max {
-        return Err(rule.err);
-    }
-    Ok(Some(s))
+    Ok(s)
 }
 
 /// A client id may also be "" (the default `productKey.deviceName`).
@@ -177,8 +163,7 @@ const CLIENT_ID_OR_EMPTY: validate::Rule = validate::Rule {
 };
 
 /// Converts and checks a C device, field by field in declaration order:
-/// the first bad field gives the error. Each string is checked while it is
-/// scanned for its NUL (one pass).
+/// the first bad field gives the error.
 ///
 /// # Safety
 /// `dev` is NULL or points to a readable `aliyun_mqtt_device` whose string
