@@ -3,7 +3,7 @@
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
-use crate::writer::{emit, hex_encode, u64_decimal};
+use crate::writer::{emit_with, hex_encode, u64_decimal};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,37 +113,9 @@ pub fn client_id(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     client_id_valid(dev, out)
 }
 
-/// [`client_id`] of a device already validated. Not inlined: its piece list
-/// would otherwise sit in the caller's frame while the password is signed.
-#[inline(never)]
+/// [`client_id`] of a device already validated.
 pub(crate) fn client_id_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    let [c0, c1, c2] = dev.client_id_parts();
-    let mut digits = [0u8; 20];
-    let (ts_key, ts): (&[u8], &[u8]) = match dev.timestamp_ms {
-        Some(ts) => (b",timestamp=", u64_decimal(ts, &mut digits)),
-        None => (b"", b""),
-    };
-    let (comma, extra): (&[u8], &[u8]) = match dev.extra_params.filter(|e| !e.is_empty()) {
-        Some(extra) => (b",", extra),
-        None => (b"", b""),
-    };
-    emit(
-        out,
-        &[
-            c0,
-            c1,
-            c2,
-            b"|securemode=",
-            dev.secure_mode.name(),
-            b",signmethod=",
-            dev.sign_method.name(),
-            ts_key,
-            ts,
-            comma,
-            extra,
-            b"|",
-        ],
-    )
+    Pieces::new(dev).client_id(out)
 }
 
 /// Writes the MQTT user name `deviceName&productKey` and a NUL into `out`.
@@ -153,32 +125,8 @@ pub fn username(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 }
 
 /// [`username`] of a device already validated.
-#[inline(never)]
 pub(crate) fn username_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    emit(out, &[dev.device_name, b"&", dev.product_key])
-}
-
-/// The signed content of SPEC 1: `clientId{cid}deviceName{dn}productKey{pk}`
-/// and `timestamp{ts}` when there is one (names in alphabetical order).
-struct PasswordContent<'a>(&'a Device<'a>);
-
-impl Content for PasswordContent<'_> {
-    fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
-        let dev = self.0;
-        sink(b"clientId");
-        for part in dev.client_id_parts() {
-            sink(part);
-        }
-        sink(b"deviceName");
-        sink(dev.device_name);
-        sink(b"productKey");
-        sink(dev.product_key);
-        if let Some(ts) = dev.timestamp_ms {
-            let mut digits = [0u8; 20];
-            sink(b"timestamp");
-            sink(u64_decimal(ts, &mut digits));
-        }
-    }
+    Pieces::new(dev).username(out)
 }
 
 /// Writes the MQTT password, the hex digest of the sorted content
@@ -190,13 +138,202 @@ pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 
 /// [`password`] of a device already validated.
 pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    hex_signature(
-        dev.sign_method,
-        dev.device_secret,
-        &PasswordContent(dev),
-        dev.uppercase_hex,
-        out,
-    )
+    Pieces::new(dev).password(out)
+}
+
+/// The fixed texts of the outputs and the signed content, each piece a
+/// slice of this one string (see [`lit`]).
+const TEXT: &[u8] = b"|securemode=,signmethod=,timestamp=|&.clientIddeviceNameproductKey";
+
+/// One piece of an output or of the signed content, in two bytes: a
+/// literal `TEXT[at..at + len]` written only when its condition holds, or
+/// (`len_cond == 0`) the device field number `at` (see [`Pieces::get`]).
+#[derive(Clone, Copy)]
+struct P {
+    at: u8,
+    /// Length (low 5 bits) and condition (high 3 bits) of a literal.
+    len_cond: u8,
+}
+
+/// Conditions of literals: a bit of [`Pieces::present`].
+const ALWAYS: u8 = 0;
+const DEFAULT_CID: u8 = 1;
+const HAS_TIMESTAMP: u8 = 2;
+const HAS_EXTRA: u8 = 3;
+
+/// The literal `text` (found in [`TEXT`] at compile time), written when
+/// condition `cond` holds.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time
+const fn lit(text: &[u8], cond: u8) -> P {
+    assert!(!text.is_empty() && text.len() < 32 && cond < 8);
+    let mut at = 0;
+    while at + text.len() <= TEXT.len() {
+        let mut i = 0;
+        while i < text.len() && TEXT[at + i] == text[i] {
+            i += 1;
+        }
+        if i == text.len() {
+            assert!(at <= u8::MAX as usize);
+            return P {
+                at: at as u8,
+                len_cond: text.len() as u8 | cond << 5,
+            };
+        }
+        at += 1;
+    }
+    // Evaluated at compile time only: a literal missing from TEXT is a
+    // build error, never a run-time panic.
+    #[allow(clippy::panic)]
+    {
+        panic!("literal not in TEXT")
+    }
+}
+
+/// Device fields (the `at` of a piece with `len_cond == 0`).
+const CID_HEAD: P = field(0); // the explicit client id, or the ProductKey
+const CID_TAIL: P = field(1); // "" for an explicit client id, or the DeviceName
+const SECURE_MODE: P = field(2);
+const SIGN_METHOD: P = field(3);
+const TIMESTAMP: P = field(4); // the decimal digits, or ""
+const EXTRA: P = field(5);
+const DEVICE_NAME: P = field(6);
+const PRODUCT_KEY: P = field(7);
+
+const fn field(n: u8) -> P {
+    P { at: n, len_cond: 0 }
+}
+
+/// `cid|securemode=M,signmethod=S[,timestamp=T][,extra]|`
+const CLIENT_ID: [P; 12] = [
+    CID_HEAD,
+    lit(b".", DEFAULT_CID),
+    CID_TAIL,
+    lit(b"|securemode=", ALWAYS),
+    SECURE_MODE,
+    lit(b",signmethod=", ALWAYS),
+    SIGN_METHOD,
+    lit(b",timestamp=", HAS_TIMESTAMP),
+    TIMESTAMP,
+    lit(b",", HAS_EXTRA),
+    EXTRA,
+    lit(b"|", ALWAYS),
+];
+
+/// `deviceName&productKey`
+const USERNAME: [P; 3] = [DEVICE_NAME, lit(b"&", ALWAYS), PRODUCT_KEY];
+
+/// The signed content of SPEC 1: `clientId{cid}deviceName{dn}productKey{pk}`
+/// and `timestamp{ts}` when there is one (names in alphabetical order).
+const CONTENT: [P; 10] = [
+    lit(b"clientId", ALWAYS),
+    CID_HEAD,
+    lit(b".", DEFAULT_CID),
+    CID_TAIL,
+    lit(b"deviceName", ALWAYS),
+    DEVICE_NAME,
+    lit(b"productKey", ALWAYS),
+    PRODUCT_KEY,
+    lit(b"timestamp", HAS_TIMESTAMP),
+    TIMESTAMP,
+];
+
+/// A validated device with its timestamp rendered once: the three outputs
+/// and the signed content are lists of pieces ([`P`]), a few bytes of
+/// constants each rather than code of their own.
+pub(crate) struct Pieces<'a> {
+    dev: &'a Device<'a>,
+    digits: [u8; 20],
+    /// `digits[ts_start..]` are the timestamp's digits (none when absent).
+    ts_start: usize,
+    /// Bit `c` set when condition `c` holds.
+    present: u8,
+}
+
+impl<'a> Pieces<'a> {
+    pub(crate) fn new(dev: &'a Device<'a>) -> Self {
+        let mut digits = [0u8; 20];
+        let ts_start = match dev.timestamp_ms {
+            Some(ts) => digits
+                .len()
+                .saturating_sub(u64_decimal(ts, &mut digits).len()),
+            None => digits.len(),
+        };
+        let present = 1 << ALWAYS
+            | u8::from(dev.explicit_client_id().is_none()) << DEFAULT_CID
+            | u8::from(dev.timestamp_ms.is_some()) << HAS_TIMESTAMP
+            | u8::from(dev.extra_params.is_some_and(|e| !e.is_empty())) << HAS_EXTRA;
+        Pieces {
+            dev,
+            digits,
+            ts_start,
+            present,
+        }
+    }
+
+    /// The bytes of one piece.
+    // One copy for every list on microcontrollers (smaller firmware); on
+    // hosts, inlined into the unrolled lists, where it folds to the piece.
+    #[cfg_attr(target_os = "none", inline(never))]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    fn get(&self, piece: P) -> &[u8] {
+        let dev = self.dev;
+        if piece.len_cond != 0 {
+            let len = usize::from(piece.len_cond & 31);
+            if self.present >> (piece.len_cond >> 5) & 1 == 0 {
+                return b"";
+            }
+            let at = usize::from(piece.at);
+            return TEXT.get(at..at.wrapping_add(len)).unwrap_or_default();
+        }
+        let default_cid = self.present >> DEFAULT_CID & 1 != 0;
+        match piece.at {
+            0 => dev.explicit_client_id().unwrap_or(dev.product_key),
+            1 if default_cid => dev.device_name,
+            2 => dev.secure_mode.name(),
+            3 => dev.sign_method.name(),
+            4 => self.digits.get(self.ts_start..).unwrap_or_default(),
+            5 => dev.extra_params.unwrap_or_default(),
+            6 => dev.device_name,
+            7 => dev.product_key,
+            _ => b"",
+        }
+    }
+
+    fn emit(&self, list: &[P], out: &mut [u8]) -> Result<usize, Error> {
+        emit_with(out, list.len(), |i| {
+            list.get(i).map(|p| self.get(*p)).unwrap_or_default()
+        })
+    }
+
+    /// See [`client_id`].
+    pub(crate) fn client_id(&self, out: &mut [u8]) -> Result<usize, Error> {
+        self.emit(&CLIENT_ID, out)
+    }
+
+    /// See [`username`].
+    pub(crate) fn username(&self, out: &mut [u8]) -> Result<usize, Error> {
+        self.emit(&USERNAME, out)
+    }
+
+    /// See [`password`].
+    pub(crate) fn password(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let dev = self.dev;
+        hex_signature(
+            dev.sign_method,
+            dev.device_secret,
+            self,
+            dev.uppercase_hex,
+            out,
+        )
+    }
+}
+
+impl Content for Pieces<'_> {
+    fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
+        for piece in CONTENT {
+            sink(self.get(piece));
+        }
+    }
 }
 
 /// Writes the hex digest of `content` signed with `key` by `method`, and a

@@ -28,7 +28,13 @@ impl SignMethod {
 
     /// The method with this C value, whether or not it is compiled in.
     pub fn from_u32(value: u32) -> Option<Self> {
-        Self::ALL.iter().copied().find(|m| *m as u32 == value)
+        match value {
+            1 => Some(SignMethod::HmacMd5),
+            2 => Some(SignMethod::HmacSha1),
+            3 => Some(SignMethod::HmacSha256),
+            4 => Some(SignMethod::Sha256),
+            _ => None,
+        }
     }
 
     /// The method named as in the `signmethod` parameter.
@@ -38,21 +44,24 @@ impl SignMethod {
 
     /// The value of the `signmethod` parameter.
     pub fn name(self) -> &'static [u8] {
-        match self {
-            SignMethod::HmacMd5 => b"hmacmd5",
-            SignMethod::HmacSha1 => b"hmacsha1",
-            SignMethod::HmacSha256 => b"hmacsha256",
-            SignMethod::Sha256 => b"sha256",
-        }
+        let [at, len, _] = self.info();
+        let at = usize::from(at);
+        NAMES
+            .get(at..at.wrapping_add(usize::from(len)))
+            .unwrap_or_default()
     }
 
     /// Digest length in bytes (the password has twice as many hex digits).
     pub fn digest_len(self) -> usize {
-        match self {
-            SignMethod::HmacMd5 => 16,
-            SignMethod::HmacSha1 => 20,
-            SignMethod::HmacSha256 | SignMethod::Sha256 => 32,
-        }
+        usize::from(self.info()[2])
+    }
+
+    /// Where the name is in [`NAMES`], its length, and the digest length.
+    fn info(self) -> [u8; 3] {
+        METHODS
+            .get((self as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Length of the password: two hex digits per digest byte.
@@ -71,6 +80,13 @@ impl SignMethod {
         }
     }
 }
+
+// The methods' names and lengths as statics of sizes other than 4, 8 and 16
+// bytes: a `match` (or an 8-byte literal) compiles to constants that LLVM
+// pools with unrelated ones of the same size, all of which a firmware image
+// then keeps.
+static NAMES: &[u8; 31] = b"hmacmd5hmacsha1hmacsha256sha256";
+static METHODS: [[u8; 3]; 4] = [[0, 7, 16], [7, 8, 20], [15, 10, 32], [25, 6, 32]];
 
 /// Longest key [`sign`] takes: one hash block.
 pub const MAX_KEY_LEN: usize = 64;
@@ -167,10 +183,10 @@ fn hmac(algo: Algo, key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize 
     let mut hash = Hash::new(algo);
     hash.absorb_key_block(key, IPAD);
     content.feed(&mut |piece| hash.update(piece));
-    let inner_len = hash.finalize_reset(out);
+    let inner_len = hash.finish(out);
     hash.absorb_key_block(key, OPAD);
     hash.update(out.get(..inner_len).unwrap_or_default());
-    hash.finalize_reset(out)
+    hash.finish(out)
 }
 
 /// SHA-256 over the parts followed by the key (the inferred `sha256` rule).
@@ -181,7 +197,7 @@ fn sha256_then_key(key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize {
     let mut hash = Hash::new(Algo::Sha256);
     content.feed(&mut |piece| hash.update(piece));
     hash.update(key);
-    hash.finalize_reset(out)
+    hash.finish(out)
 }
 
 #[cfg(any_method)]
@@ -199,6 +215,32 @@ enum Algo {
     Sha256,
 }
 
+/// MD5's and SHA-1's initial state (MD5 uses the first four words).
+#[cfg(any(feature = "hmac-md5", feature = "hmac-sha1"))]
+static IV_MD5_SHA1: [u32; 8] = [
+    0x6745_2301,
+    0xefcd_ab89,
+    0x98ba_dcfe,
+    0x1032_5476,
+    0xc3d2_e1f0,
+    0,
+    0,
+    0,
+];
+
+/// SHA-256's initial state.
+#[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+static IV_SHA256: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
 /// Streaming MD5 / SHA-1 / SHA-256 over a compression function per
 /// algorithm (`crate::compress` on bare metal, RustCrypto's on hosts). The
 /// buffering and padding live here, once for all three: small code and a
@@ -208,179 +250,116 @@ struct Hash {
     algo: Algo,
     state: [u32; 8],
     buf: [u8; BLOCK_LEN],
-    buf_len: usize,
-    /// Bytes hashed so far. Messages here are a few hundred bytes; the
-    /// length field is mod 2^64 bits as all three hashes specify.
+    /// Bytes hashed so far (the buffer holds `total % 64` of them).
+    /// Messages here are a few hundred bytes; the length field is mod 2^64
+    /// bits as all three hashes specify.
     total: usize,
 }
 
 #[cfg(any_method)]
 impl Hash {
     fn new(algo: Algo) -> Self {
-        let state = match algo {
-            #[cfg(feature = "hmac-md5")]
-            Algo::Md5 => [
-                0x6745_2301,
-                0xefcd_ab89,
-                0x98ba_dcfe,
-                0x1032_5476,
-                0,
-                0,
-                0,
-                0,
-            ],
-            #[cfg(feature = "hmac-sha1")]
-            Algo::Sha1 => [
-                0x6745_2301,
-                0xefcd_ab89,
-                0x98ba_dcfe,
-                0x1032_5476,
-                0xc3d2_e1f0,
-                0,
-                0,
-                0,
-            ],
-            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
-            Algo::Sha256 => [
-                0x6a09_e667,
-                0xbb67_ae85,
-                0x3c6e_f372,
-                0xa54f_f53a,
-                0x510e_527f,
-                0x9b05_688c,
-                0x1f83_d9ab,
-                0x5be0_cd19,
-            ],
-        };
-        Hash {
+        let mut hash = Hash {
             algo,
-            state,
+            state: [0; 8],
             buf: [0; BLOCK_LEN],
-            buf_len: 0,
             total: 0,
-        }
+        };
+        hash.reset();
+        hash
     }
 
-    fn compress(&mut self, blocks: &[[u8; BLOCK_LEN]]) {
-        compress(self.algo, &mut self.state, blocks);
+    /// Starts a new message with the same algorithm.
+    fn reset(&mut self) {
+        self.state = match self.algo {
+            #[cfg(feature = "hmac-md5")]
+            Algo::Md5 => IV_MD5_SHA1,
+            #[cfg(feature = "hmac-sha1")]
+            Algo::Sha1 => IV_MD5_SHA1,
+            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+            Algo::Sha256 => IV_SHA256,
+        };
+        self.total = 0;
     }
 
     fn compress_buffer(&mut self) {
-        compress(self.algo, &mut self.state, core::slice::from_ref(&self.buf));
+        compress(self.algo, &mut self.state, &self.buf);
     }
 
     /// Hashes one block of `key ^ pad` (the key zero-padded to a block) as
     /// the first block of a fresh message.
     #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
     fn absorb_key_block(&mut self, key: &[u8], pad: u8) {
+        self.reset();
         self.buf.fill(pad);
         for (b, k) in self.buf.iter_mut().zip(key) {
             *b = k ^ pad;
         }
         self.compress_buffer();
         self.total = BLOCK_LEN;
-        self.buf_len = 0;
     }
 
-    #[allow(clippy::arithmetic_side_effects)] // buf_len <= 64; total wraps by definition
+    /// Buffers `data`, compressing each block as it fills.
+    #[allow(clippy::arithmetic_side_effects)] // total counts bytes of short messages
     fn update(&mut self, mut data: &[u8]) {
-        self.total = self.total.wrapping_add(data.len());
-        // Most pieces of the signed content are short: they only fill the
-        // buffer.
-        if self.buf_len + data.len() < BLOCK_LEN {
-            if let Some(dst) = self.buf.get_mut(self.buf_len..) {
-                copy_prefix(dst, data);
-            }
-            self.buf_len += data.len();
-            return;
-        }
-        if self.buf_len > 0 {
-            let room = BLOCK_LEN - self.buf_len;
-            let (head, rest) = data.split_at(room.min(data.len()));
-            if let Some(dst) = self.buf.get_mut(self.buf_len..) {
-                copy_prefix(dst, head);
-            }
-            self.buf_len += head.len();
-            data = rest;
-            if self.buf_len < BLOCK_LEN {
-                return;
+        while let Some(room) = self.buf.get_mut(self.total % BLOCK_LEN..) {
+            let n = room.len().min(data.len());
+            copy_prefix(room, data);
+            self.total += n;
+            data = data.get(n..).unwrap_or_default();
+            if !self.total.is_multiple_of(BLOCK_LEN) || n == 0 {
+                break;
             }
             self.compress_buffer();
-            self.buf_len = 0;
         }
-        let (blocks, tail) = data.as_chunks::<BLOCK_LEN>();
-        if !blocks.is_empty() {
-            self.compress(blocks);
-        }
-        copy_prefix(&mut self.buf, tail);
-        self.buf_len = tail.len();
     }
 
     /// Pads, writes the digest to the front of `out`, returns its length and
-    /// leaves the state ready for a new message (same algorithm).
-    #[allow(clippy::arithmetic_side_effects)] // buf_len < 64 after update
-    fn finalize_reset(&mut self, out: &mut [u8]) -> usize {
+    /// starts a new message (same algorithm).
+    #[allow(clippy::arithmetic_side_effects)] // at < 64
+    fn finish(&mut self, out: &mut [u8]) -> usize {
         let bits = (self.total as u64).wrapping_mul(8);
-        let little_endian = self.is_md5();
-        if let Some(b) = self.buf.get_mut(self.buf_len) {
-            *b = 0x80;
-        }
-        if let Some(rest) = self.buf.get_mut(self.buf_len + 1..) {
+        let at = self.total % BLOCK_LEN;
+        if let Some(rest) = self.buf.get_mut(at..) {
             rest.fill(0);
         }
-        if self.buf_len + 1 > BLOCK_LEN - 8 {
+        if let Some(b) = self.buf.get_mut(at) {
+            *b = 0x80;
+        }
+        if at >= BLOCK_LEN - 8 {
             self.compress_buffer();
             self.buf.fill(0);
         }
-        let len_bytes = if little_endian {
-            bits.to_le_bytes()
-        } else {
-            bits.to_be_bytes()
+        let (len_bytes, words) = match self.algo {
+            #[cfg(feature = "hmac-md5")]
+            Algo::Md5 => (bits.to_le_bytes(), 4),
+            #[cfg(feature = "hmac-sha1")]
+            Algo::Sha1 => (bits.to_be_bytes(), 5),
+            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+            Algo::Sha256 => (bits.to_be_bytes(), 8),
         };
         if let Some(tail) = self.buf.last_chunk_mut::<8>() {
             *tail = len_bytes;
         }
         self.compress_buffer();
-        let words = match self.algo {
-            #[cfg(feature = "hmac-md5")]
-            Algo::Md5 => 4,
-            #[cfg(feature = "hmac-sha1")]
-            Algo::Sha1 => 5,
-            #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
-            Algo::Sha256 => 8,
-        };
-        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state.iter()).take(words) {
-            let bytes = if little_endian {
+        let md5 = words == 4;
+        let (chunks, _) = out.as_chunks_mut::<4>();
+        for (chunk, word) in chunks.iter_mut().zip(self.state).take(words) {
+            *chunk = if md5 {
                 word.to_le_bytes()
             } else {
                 word.to_be_bytes()
             };
-            copy_prefix(chunk, &bytes);
         }
-        let algo = self.algo;
-        self.wipe();
-        *self = Hash::new(algo);
+        self.reset();
         words * 4
-    }
-
-    fn is_md5(&self) -> bool {
-        #[cfg(feature = "hmac-md5")]
-        let md5 = matches!(self.algo, Algo::Md5);
-        #[cfg(not(feature = "hmac-md5"))]
-        let md5 = false;
-        md5
-    }
-
-    fn wipe(&mut self) {
-        wipe(&mut self.buf);
-        self.state.fill(0);
-        core::hint::black_box(&mut self.state);
     }
 }
 
-/// Runs the algorithm's compression function over whole blocks.
+/// Runs the algorithm's compression function over one block.
 #[cfg(any_method)]
-fn compress(algo: Algo, state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+fn compress(algo: Algo, state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
+    let blocks = core::slice::from_ref(block);
     match algo {
         #[cfg(feature = "hmac-md5")]
         Algo::Md5 => compress_md5(state, blocks),
@@ -434,6 +413,7 @@ fn compress_sha256(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
 #[cfg(any_method)]
 impl Drop for Hash {
     fn drop(&mut self) {
-        self.wipe();
+        wipe(&mut self.buf);
+        wipe_words(&mut self.state);
     }
 }

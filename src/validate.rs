@@ -8,47 +8,37 @@ use crate::status::aliyun_mqtt_status as S;
 
 /// ASCII letter or digit.
 const ALNUM: u8 = 1;
-/// One of `-_@.:` (allowed in a DeviceName besides ALNUM).
-const NAME: u8 = 2;
+/// Printable ASCII except space and `|`: an extra-parameter character.
+const EXTRA_CHAR: u8 = 2;
 /// Printable ASCII except space (0x21..=0x7e).
 const VISIBLE: u8 = 4;
-/// `|`, the client identifier's outer separator.
-const PIPE: u8 = 8;
-/// `,` or `=`, the parameter separators.
-const PARAM_SEP: u8 = 16;
 /// `[a-z0-9-]`, a region id character.
-const REGION: u8 = 32;
-/// ALNUM or NAME: a DeviceName character.
-const DEVICE_NAME_CHAR: u8 = 64;
-/// VISIBLE but not PIPE or PARAM_SEP: a client id character.
-const CLIENT_ID_CHAR: u8 = 128;
+const REGION: u8 = 8;
+/// ALNUM or one of `-_@.:`: a DeviceName character.
+const DEVICE_NAME_CHAR: u8 = 16;
+/// VISIBLE but not `|`, `,` or `=`: a client id character.
+const CLIENT_ID_CHAR: u8 = 32;
 
 /// The classes of an ASCII byte, computed at compile time.
 const fn class_of(b: u8) -> u8 {
     let mut c = 0;
     if b.is_ascii_graphic() {
         c |= VISIBLE;
+        if b != b'|' {
+            c |= EXTRA_CHAR;
+            if b != b',' && b != b'=' {
+                c |= CLIENT_ID_CHAR;
+            }
+        }
     }
     if b.is_ascii_alphanumeric() {
-        c |= ALNUM;
+        c |= ALNUM | DEVICE_NAME_CHAR;
     }
     if matches!(b, b'-' | b'_' | b'@' | b'.' | b':') {
-        c |= NAME;
-    }
-    if b == b'|' {
-        c |= PIPE;
-    }
-    if matches!(b, b',' | b'=') {
-        c |= PARAM_SEP;
+        c |= DEVICE_NAME_CHAR;
     }
     if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
         c |= REGION;
-    }
-    if c & (ALNUM | NAME) != 0 {
-        c |= DEVICE_NAME_CHAR;
-    }
-    if c & VISIBLE != 0 && c & (PIPE | PARAM_SEP) == 0 {
-        c |= CLIENT_ID_CHAR;
     }
     c
 }
@@ -66,71 +56,86 @@ static CLASSES: [u8; 128] = {
     table
 };
 
-/// The classes of `b`; none for non-ASCII bytes (and NUL).
-fn class(b: u8) -> u8 {
-    CLASSES.get(usize::from(b)).copied().unwrap_or(0)
-}
-
 /// The rule of a simple field: `min..=max` bytes, each in `class`. The C
-/// API bounds a string by `max` while looking for its NUL, then checks it.
+/// API reads a string only while it obeys the rule (see `ffi::c_field`).
+/// Four bytes of constants per rule.
+#[derive(Clone, Copy)]
 pub(crate) struct Rule {
-    pub min: usize,
-    pub max: usize,
+    pub min: u8,
+    pub max: u8,
     pub class: u8,
     pub err: S,
 }
 
 impl Rule {
+    /// Whether `b` may appear in the field (never NUL or a non-ASCII byte).
+    #[inline]
+    pub fn allows(&self, b: u8) -> bool {
+        CLASSES.get(usize::from(b)).copied().unwrap_or(0) & self.class != 0
+    }
+
     /// Checks `s`.
     pub fn check(&self, s: &[u8]) -> Result<(), S> {
-        check(s, self.min, self.max, self.class, 0, self.err)
+        let ok = s.len() >= usize::from(self.min)
+            && s.len() <= usize::from(self.max)
+            && s.iter().all(|b| self.allows(*b));
+        if ok {
+            Ok(())
+        } else {
+            Err(self.err)
+        }
     }
 }
 
 /// ProductKey: 1..=20 ASCII letters and digits (it also goes into host names).
-pub(crate) const PRODUCT_KEY: Rule = Rule {
-    min: 1,
-    max: ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
-    class: ALNUM,
-    err: S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
-};
+pub(crate) const PRODUCT_KEY: Rule = rule(
+    1,
+    ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
+    ALNUM,
+    S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+);
 
 /// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:` (SPEC 1).
-pub(crate) const DEVICE_NAME: Rule = Rule {
-    min: ALIYUN_MQTT_DEVICE_NAME_MIN_LEN,
-    max: ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
-    class: DEVICE_NAME_CHAR,
-    err: S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
-};
+pub(crate) const DEVICE_NAME: Rule = rule(
+    ALIYUN_MQTT_DEVICE_NAME_MIN_LEN,
+    ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
+    DEVICE_NAME_CHAR,
+    S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+);
 
 /// DeviceSecret: 1..=64 printable ASCII, no space.
-pub(crate) const DEVICE_SECRET: Rule = Rule {
-    min: 1,
-    max: ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-    class: VISIBLE,
-    err: S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
-};
+pub(crate) const DEVICE_SECRET: Rule = rule(
+    1,
+    ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+    VISIBLE,
+    S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+);
 
 /// Client id: 1..=64 printable ASCII except the separators `|`, `,`, `=`.
-pub(crate) const CLIENT_ID: Rule = Rule {
-    min: 1,
-    max: ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
-    class: CLIENT_ID_CHAR,
-    err: S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
-};
+pub(crate) const CLIENT_ID: Rule = rule(
+    1,
+    ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
+    CLIENT_ID_CHAR,
+    S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+);
 
-/// `s` has `min..=max` bytes, each in a class of `any_of` and none of `none_of`.
-fn check(s: &[u8], min: usize, max: usize, any_of: u8, none_of: u8, err: S) -> Result<(), S> {
-    let ok = s.len() >= min
-        && s.len() <= max
-        && s.iter().all(|b| {
-            let c = class(*b);
-            c & any_of != 0 && c & none_of == 0
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(err)
+/// Extra parameters, byte by byte: 1..=128 printable ASCII except `|`
+/// (the pair structure is checked by [`extra_params`]).
+pub(crate) const EXTRA_PARAMS: Rule = rule(
+    1,
+    ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN,
+    EXTRA_CHAR,
+    S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS,
+);
+
+/// A rule; its lengths are `*_MAX_LEN` constants, all below 256.
+const fn rule(min: usize, max: usize, class: u8, err: S) -> Rule {
+    assert!(min <= max && max <= u8::MAX as usize);
+    Rule {
+        min: min as u8,
+        max: max as u8,
+        class,
+        err,
     }
 }
 
@@ -156,44 +161,66 @@ pub fn client_id(s: &[u8]) -> Result<(), S> {
 
 /// Region id: 1..=32 of `[a-z0-9-]`, not starting or ending with `-`.
 pub fn region(s: &[u8]) -> Result<(), S> {
-    dashed(
-        s,
+    const R: Rule = rule(
+        1,
         ALIYUN_MQTT_REGION_MAX_LEN,
+        REGION,
         S::ALIYUN_MQTT_ERR_INVALID_REGION,
-    )
+    );
+    dashed(s, &R)
 }
 
 /// Instance id: 1..=64 of `[a-z0-9-]`, not starting or ending with `-`.
 pub fn instance_id(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID;
-    dashed(s, ALIYUN_MQTT_INSTANCE_ID_MAX_LEN, err)
+    const R: Rule = rule(
+        1,
+        ALIYUN_MQTT_INSTANCE_ID_MAX_LEN,
+        REGION,
+        S::ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID,
+    );
+    dashed(s, &R)
 }
 
-/// 1..=max of `[a-z0-9-]`, not starting or ending with `-`.
-fn dashed(s: &[u8], max: usize, err: S) -> Result<(), S> {
-    check(s, 1, max, REGION, 0, err)?;
+/// `rule`, and not starting or ending with `-`.
+fn dashed(s: &[u8], rule: &Rule) -> Result<(), S> {
+    rule.check(s)?;
     if s.first() == Some(&b'-') || s.last() == Some(&b'-') {
-        return Err(err);
+        return Err(rule.err);
     }
     Ok(())
 }
 
 /// ProductSecret: 1..=64 printable ASCII, no space (as a DeviceSecret).
 pub fn product_secret(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET;
-    check(s, 1, ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN, VISIBLE, 0, err)
+    const R: Rule = rule(
+        1,
+        ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+        VISIBLE,
+        S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+    );
+    R.check(s)
 }
 
 /// Registration random string: 1..=32 ASCII letters and digits.
 pub fn random(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_RANDOM;
-    check(s, 1, ALIYUN_MQTT_RANDOM_MAX_LEN, ALNUM, 0, err)
+    const R: Rule = rule(
+        1,
+        ALIYUN_MQTT_RANDOM_MAX_LEN,
+        ALNUM,
+        S::ALIYUN_MQTT_ERR_INVALID_RANDOM,
+    );
+    R.check(s)
 }
 
 /// deviceToken: 1..=128 printable ASCII, no space.
 pub fn device_token(s: &[u8]) -> Result<(), S> {
-    let err = S::ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN;
-    check(s, 1, ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN, VISIBLE, 0, err)
+    const R: Rule = rule(
+        1,
+        ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN,
+        VISIBLE,
+        S::ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN,
+    );
+    R.check(s)
 }
 
 /// Host name: 1..=253 bytes of dot-separated labels of `[A-Za-z0-9-]`, each
@@ -233,10 +260,16 @@ pub fn host(s: &[u8]) -> Result<(), S> {
 /// Extra parameters: `k=v[,k=v...]`, keys and values non-empty printable
 /// ASCII without `|`, `,`, `=`, keys unique and not reserved, at most 128
 /// bytes in all.
-#[allow(clippy::arithmetic_side_effects)] // indices are bounded by s.len() <= 128
 pub fn extra_params(s: &[u8]) -> Result<(), S> {
+    EXTRA_PARAMS.check(s)?;
+    pairs(s)
+}
+
+/// The pair structure of extra parameters whose bytes [`EXTRA_PARAMS`]
+/// allows.
+#[allow(clippy::arithmetic_side_effects)] // indices are bounded by s.len() <= 128
+pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS;
-    check(s, 1, ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN, VISIBLE, PIPE, err)?;
     const NONE: usize = usize::MAX;
     let mut start = 0;
     let mut eq = NONE;

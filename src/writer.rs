@@ -7,18 +7,30 @@ use crate::status::Error;
 /// Writes the concatenation of `pieces` and a NUL into `out`, returning
 /// the length without the NUL, or [`Error::TooSmall`] with that length when
 /// `out` cannot hold it (then nothing is written).
-#[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
 pub fn emit(out: &mut [u8], pieces: &[&[u8]]) -> Result<usize, Error> {
-    let len = pieces.iter().map(|p| p.len()).sum();
+    emit_with(out, pieces.len(), |i| {
+        pieces.get(i).copied().unwrap_or_default()
+    })
+}
+
+/// [`emit`] of the `count` pieces that `piece(0..count)` returns.
+#[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
+pub fn emit_with<'p>(
+    out: &mut [u8],
+    count: usize,
+    piece: impl Fn(usize) -> &'p [u8],
+) -> Result<usize, Error> {
+    let len = (0..count).map(&piece).map(<[u8]>::len).sum();
     if out.len() <= len {
         return Err(Error::TooSmall(len));
     }
     let mut at = 0;
-    for piece in pieces {
+    for i in 0..count {
+        let p = piece(i);
         if let Some(dst) = out.get_mut(at..) {
-            copy_prefix(dst, piece);
+            copy_prefix(dst, p);
         }
-        at += piece.len();
+        at += p.len();
     }
     if let Some(nul) = out.get_mut(len) {
         *nul = 0;
@@ -37,77 +49,45 @@ pub fn copy_prefix(dst: &mut [u8], src: &[u8]) {
 
 /// Renders `value` in decimal into `digits`, returning the used tail.
 ///
-/// On 32-bit targets it divides by ten on four 16-bit limbs with 32-bit
-/// arithmetic ([`decimal_limbs`]): a 64-bit division would pull the software
-/// division routine into a Cortex-M image. 64-bit targets divide natively.
+/// 64-bit targets divide natively. On 32-bit targets each digit comes from
+/// a bit-serial division by ten ([`divmod10_bits`]): a 64-bit division
+/// would pull the software division routine into a Cortex-M image, and
+/// this is a few instructions (the timestamp is rendered once per call).
+#[allow(clippy::arithmetic_side_effects)] // start >= 1 while digits remain: 20 digits hold u64::MAX
 pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
-    #[cfg(target_pointer_width = "64")]
-    let start = decimal_native(value, digits);
-    #[cfg(not(target_pointer_width = "64"))]
-    let start = decimal_limbs(value, digits);
-    digits.get(start..).unwrap_or_default()
-}
-
-/// Writes the digits of `value` to the end of `digits`; returns the start.
-#[cfg(any(test, target_pointer_width = "64"))]
-#[allow(clippy::arithmetic_side_effects)] // v % 10 < 10; start >= 1 while digits remain
-fn decimal_native(value: u64, digits: &mut [u8; 20]) -> usize {
     let mut start = digits.len();
     let mut v = value;
     for d in digits.iter_mut().rev() {
-        *d = b'0' + (v % 10) as u8;
-        v /= 10;
+        #[cfg(target_pointer_width = "64")]
+        let (q, r) = (v / 10, (v % 10) as u8);
+        #[cfg(not(target_pointer_width = "64"))]
+        let (q, r) = divmod10_bits(v);
+        *d = b'0' + r;
+        v = q;
         start -= 1;
         if v == 0 {
             break;
         }
     }
-    start
+    digits.get(start..).unwrap_or_default()
 }
 
-/// [`decimal_native`] with 16-bit limbs and [`divmod10`]: no division
-/// instruction or routine needed.
+/// `(n / 10, n % 10)` by restoring division one bit at a time, with 32-bit
+/// compares and constant shifts only (no division routine on Cortex-M0).
 #[cfg(any(test, not(target_pointer_width = "64")))]
-#[allow(clippy::arithmetic_side_effects)] // limbs < 2^16, rem < 10: no overflow
-fn decimal_limbs(value: u64, digits: &mut [u8; 20]) -> usize {
-    let mut start = digits.len();
-    let mut limbs = [
-        (value >> 48) as u32,
-        (value >> 32) as u32 & 0xffff,
-        (value >> 16) as u32 & 0xffff,
-        value as u32 & 0xffff,
-    ];
-    for d in digits.iter_mut().rev() {
-        let mut rem = 0u32;
-        for limb in limbs.iter_mut() {
-            let (q, r) = divmod10((rem << 16) | *limb);
-            *limb = q;
-            rem = r;
-        }
-        *d = b'0' + rem as u8;
-        start -= 1;
-        if limbs == [0; 4] {
-            break;
+#[allow(clippy::arithmetic_side_effects)] // r < 20 after the shift: no overflow
+fn divmod10_bits(n: u64) -> (u64, u8) {
+    let mut q = n;
+    let mut r = 0u32;
+    for _ in 0..64 {
+        r = (r << 1) | (q >> 63) as u32;
+        q <<= 1;
+        if r >= 10 {
+            r -= 10;
+            q |= 1;
         }
     }
-    start
-}
-
-/// `(n / 10, n % 10)` with shifts, adds and one multiply (Hacker's Delight,
-/// divu10): Cortex-M0 has no divide instruction and no 32x32->64 multiply,
-/// so `n / 10` would call the 400-byte software divider.
-#[cfg(any(test, not(target_pointer_width = "64")))]
-#[allow(clippy::arithmetic_side_effects)] // q <= n / 10, r < 20: no overflow
-fn divmod10(n: u32) -> (u32, u32) {
-    let mut q = (n >> 1) + (n >> 2);
-    q += q >> 4;
-    q += q >> 8;
-    q += q >> 16;
-    q >>= 3;
-    let r = n - q * 10;
-    // q is n / 10 or one less.
-    let carry = u32::from(r > 9);
-    (q + carry, r - carry * 10)
+    (q, r as u8)
 }
 
 /// The hex digit for a nibble (`n < 16`), without a branch: `'0' + n`,
@@ -212,23 +192,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn test_divmod10_matches_division_succeed() {
-        // Every value the limb loop can produce (< 10 * 2^16), then samples.
-        for n in 0..(10u32 << 16) {
-            assert_eq!(divmod10(n), (n / 10, n % 10), "{n}");
-        }
-        let mut x = 0x9e37_79b9u32;
-        for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            assert_eq!(divmod10(x), (x / 10, x % 10), "{x}");
-        }
-        assert_eq!(divmod10(u32::MAX), (u32::MAX / 10, u32::MAX % 10));
-    }
-
-    #[test]
-    fn test_decimal_limbs_matches_native_succeed() {
+    fn test_divmod10_bits_matches_division_succeed() {
         let mut values = vec![
             0,
             1,
@@ -250,10 +214,9 @@ mod tests {
             values.push(10u64.saturating_pow(shift % 20));
         }
         for v in values {
-            let (mut a, mut b) = ([0u8; 20], [0u8; 20]);
-            let (sa, sb) = (decimal_limbs(v, &mut a), decimal_native(v, &mut b));
-            assert_eq!(&a[sa..], &b[sb..]);
-            assert_eq!(core::str::from_utf8(&a[sa..]).unwrap(), v.to_string());
+            assert_eq!(divmod10_bits(v), (v / 10, (v % 10) as u8), "{v}");
+            let mut digits = [0u8; 20];
+            assert_eq!(u64_decimal(v, &mut digits), v.to_string().as_bytes());
         }
     }
 }

@@ -123,7 +123,7 @@ pub(crate) unsafe fn c_str<'a>(
         if len == max {
             return Err(err);
         }
-        len = len.saturating_add(1);
+        len = len.wrapping_add(1); // len < max
     }
     // SAFETY: the `len` bytes from p were just read and are part of the string.
     Ok(Some(unsafe {
@@ -140,26 +140,56 @@ pub(crate) unsafe fn required_str<'a>(p: *const c_char, max: usize, err: S) -> R
     unsafe { c_str(p, max, err) }?.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)
 }
 
-/// [`c_str`] bounded by `rule.max`, then [`validate::Rule::check`]: a
-/// string that is too long, too short or has a byte outside the rule's
-/// class is `rule.err`.
+/// Reads a NUL-terminated string that must obey `rule`, in one pass: it
+/// stops at the first byte outside the rule's class or at `rule.max + 1`
+/// bytes, so an unterminated string is read no further than a valid one
+/// could be. Too long, too short or a bad byte is `rule.err`; NULL is
+/// `Ok(None)`.
 ///
 /// # Safety
 /// `p` is NULL or points to a readable NUL-terminated string.
 #[inline(never)] // one copy for all fields: smaller firmware
 unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule) -> Result<Option<&'a [u8]>, S> {
-    // SAFETY: forwarded contract.
-    let s = unsafe { c_str(p, rule.max, rule.err) }?;
-    if let Some(s) = s {
-        rule.check(s)?;
+    if p.is_null() {
+        return Ok(None);
     }
-    Ok(s)
+    let mut len = 0usize;
+    loop {
+        // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
+        // is still inside it (at worst its NUL); len never exceeds max.
+        let b = unsafe { *p.add(len) } as u8;
+        if b == 0 {
+            break;
+        }
+        if len == usize::from(rule.max) || !rule.allows(b) {
+            return Err(rule.err);
+        }
+        len = len.wrapping_add(1); // len < max <= 255
+    }
+    if len < usize::from(rule.min) {
+        return Err(rule.err);
+    }
+    // SAFETY: the `len` bytes from p were just read and are part of the string.
+    Ok(Some(unsafe {
+        core::slice::from_raw_parts(p.cast::<u8>(), len)
+    }))
 }
 
+// The rules of the device's strings, as statics: `&CONST` would put them in
+// a constant pool that LLVM shares with unrelated constants, which keeps
+// all of them in a firmware image.
+static PRODUCT_KEY: validate::Rule = validate::PRODUCT_KEY;
+static DEVICE_NAME: validate::Rule = validate::DEVICE_NAME;
+static DEVICE_SECRET: validate::Rule = validate::DEVICE_SECRET;
 /// A client id may also be "" (the default `productKey.deviceName`).
-const CLIENT_ID_OR_EMPTY: validate::Rule = validate::Rule {
+static CLIENT_ID_OR_EMPTY: validate::Rule = validate::Rule {
     min: 0,
     ..validate::CLIENT_ID
+};
+/// Extra parameters may also be "" (none).
+static EXTRA_PARAMS_OR_EMPTY: validate::Rule = validate::Rule {
+    min: 0,
+    ..validate::EXTRA_PARAMS
 };
 
 /// Converts and checks a C device, field by field in declaration order:
@@ -172,22 +202,20 @@ pub(crate) unsafe fn device<'a>(dev: *const aliyun_mqtt_device) -> Result<Device
     // SAFETY: `dev` is NULL or valid for reads by the caller's contract.
     let dev = unsafe { dev.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
     let null = S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    // SAFETY (all five blocks): the fields are NULL or NUL-terminated strings
+    // SAFETY (all six blocks): the fields are NULL or NUL-terminated strings
     // by the caller's contract.
-    let product_key = unsafe { c_field(dev.product_key, &validate::PRODUCT_KEY) }?.ok_or(null)?;
-    let device_name = unsafe { c_field(dev.device_name, &validate::DEVICE_NAME) }?.ok_or(null)?;
-    let device_secret =
-        unsafe { c_field(dev.device_secret, &validate::DEVICE_SECRET) }?.ok_or(null)?;
+    let product_key = unsafe { c_field(dev.product_key, &PRODUCT_KEY) }?.ok_or(null)?;
+    let device_name = unsafe { c_field(dev.device_name, &DEVICE_NAME) }?.ok_or(null)?;
+    let device_secret = unsafe { c_field(dev.device_secret, &DEVICE_SECRET) }?.ok_or(null)?;
     let client_id = unsafe { c_field(dev.client_id, &CLIENT_ID_OR_EMPTY) }?;
     let sign_method = SignMethod::from_u32(dev.sign_method)
         .filter(|m| m.enabled())
         .ok_or(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)?;
     let secure_mode =
         SecureMode::from_i32(dev.secure_mode).ok_or(S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE)?;
-    let extra = S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS;
-    let extra_params = unsafe { c_str(dev.extra_params, ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN, extra) }?;
+    let extra_params = unsafe { c_field(dev.extra_params, &EXTRA_PARAMS_OR_EMPTY) }?;
     if let Some(e) = extra_params.filter(|e| !e.is_empty()) {
-        validate::extra_params(e)?;
+        validate::pairs(e)?;
     }
     Ok(Device {
         product_key,
@@ -404,9 +432,10 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
     let result = unsafe { device(dev) }
         .map_err(Error::Invalid)
         .and_then(|dev| {
-            credentials::client_id_valid(&dev, as_bytes_mut(&mut out.client_id))?;
-            credentials::username_valid(&dev, as_bytes_mut(&mut out.username))?;
-            credentials::password_valid(&dev, as_bytes_mut(&mut out.password))
+            let pieces = credentials::Pieces::new(&dev);
+            pieces.client_id(as_bytes_mut(&mut out.client_id))?;
+            pieces.username(as_bytes_mut(&mut out.username))?;
+            pieces.password(as_bytes_mut(&mut out.password))
         });
     match result {
         Ok(_) => S::ALIYUN_MQTT_OK,
