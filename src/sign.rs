@@ -58,10 +58,7 @@ impl SignMethod {
 
     /// Where the name is in [`NAMES`], its length, and the digest length.
     fn info(self) -> [u8; 3] {
-        METHODS
-            .get((self as usize).wrapping_sub(1))
-            .copied()
-            .unwrap_or_default()
+        METHODS.get(self as usize).copied().unwrap_or_default()
     }
 
     /// Length of the password: two hex digits per digest byte.
@@ -86,7 +83,8 @@ impl SignMethod {
 // pools with unrelated ones of the same size, all of which a firmware image
 // then keeps.
 static NAMES: &[u8; 31] = b"hmacmd5hmacsha1hmacsha256sha256";
-static METHODS: [[u8; 3]; 4] = [[0, 7, 16], [7, 8, 20], [15, 10, 32], [25, 6, 32]];
+/// Indexed by the C value (1..=4).
+static METHODS: [[u8; 3]; 5] = [[0; 3], [0, 7, 16], [7, 8, 20], [15, 10, 32], [25, 6, 32]];
 
 /// Longest key [`sign`] takes: one hash block.
 pub const MAX_KEY_LEN: usize = 64;
