@@ -3,7 +3,11 @@
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
-use crate::writer::{emit_with, hex_encode, u64_decimal};
+#[cfg(not(target_os = "none"))]
+use crate::writer::emit;
+#[cfg(any(test, target_os = "none"))]
+use crate::writer::emit_with;
+use crate::writer::{hex_encode, u64_decimal};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,7 +303,21 @@ impl<'a> Pieces<'a> {
         }
     }
 
-    fn emit(&self, list: &[P], out: &mut [u8]) -> Result<usize, Error> {
+    /// Writes the pieces of `list` with [`emit`]. On hosts [`Pieces::get`]
+    /// is inlined and the list resolved first, which folds to loads; on
+    /// microcontrollers each piece is resolved where it is measured and
+    /// written ([`emit_with`]), the smaller code.
+    fn emit<const N: usize>(&self, list: &[P; N], out: &mut [u8]) -> Result<usize, Error> {
+        #[cfg(not(target_os = "none"))]
+        return emit(out, &list.map(|p| self.get(p)));
+        #[cfg(target_os = "none")]
+        return self.emit_each(list, out);
+    }
+
+    /// The microcontroller form of [`Pieces::emit`] (also built for the
+    /// tests, which compare the two).
+    #[cfg(any(test, target_os = "none"))]
+    fn emit_each(&self, list: &[P], out: &mut [u8]) -> Result<usize, Error> {
         emit_with(out, list.len(), |i| {
             list.get(i).map(|p| self.get(*p)).unwrap_or_default()
         })
@@ -330,6 +348,12 @@ impl<'a> Pieces<'a> {
 
 impl Content for Pieces<'_> {
     fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
+        // As in `Pieces::emit`: resolved first on hosts (folds to loads).
+        #[cfg(not(target_os = "none"))]
+        for piece in CONTENT.map(|p| self.get(p)) {
+            sink(piece);
+        }
+        #[cfg(target_os = "none")]
         for piece in CONTENT {
             sink(self.get(piece));
         }
@@ -356,4 +380,71 @@ pub(crate) fn hex_signature(
         *nul = 0;
     }
     Ok(hex_len)
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The microcontroller form of the output lists writes what the host
+    /// form writes, for every combination of the optional pieces, at every
+    /// buffer size.
+    #[test]
+    fn test_emit_each_matches_emit_succeed() {
+        for mask in 0..16 {
+            let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
+            if mask & 1 != 0 {
+                dev.client_id = Some(b"SN-77");
+            }
+            if mask & 2 != 0 {
+                dev.timestamp_ms = Some(1_539_421_321_846);
+            }
+            if mask & 4 != 0 {
+                dev.extra_params = Some(b"lan=C,_v=1.0");
+            }
+            if mask & 8 != 0 {
+                dev.secure_mode = SecureMode::Tcp;
+                dev.sign_method = SignMethod::HmacSha1;
+            }
+            let pieces = Pieces::new(&dev);
+            for cap in 0..160 {
+                let (mut a, mut b) = (vec![0xA5u8; cap], vec![0xA5u8; cap]);
+                assert_eq!(
+                    pieces.emit(&CLIENT_ID, &mut a),
+                    pieces.emit_each(&CLIENT_ID, &mut b)
+                );
+                assert_eq!(a, b);
+                let (mut a, mut b) = (vec![0xA5u8; cap], vec![0xA5u8; cap]);
+                assert_eq!(
+                    pieces.emit(&USERNAME, &mut a),
+                    pieces.emit_each(&USERNAME, &mut b)
+                );
+                assert_eq!(a, b);
+            }
+            let mut out = [0u8; 200];
+            let len = pieces.emit(&CLIENT_ID, &mut out).unwrap();
+            let want = format!(
+                "{}|securemode={},signmethod={}{}{}|",
+                if mask & 1 != 0 {
+                    "SN-77"
+                } else {
+                    "a1B2c3D4e5.dev-name_01"
+                },
+                if mask & 8 != 0 { 3 } else { 2 },
+                if mask & 8 != 0 {
+                    "hmacsha1"
+                } else {
+                    "hmacsha256"
+                },
+                if mask & 2 != 0 {
+                    ",timestamp=1539421321846"
+                } else {
+                    ""
+                },
+                if mask & 4 != 0 { ",lan=C,_v=1.0" } else { "" },
+            );
+            assert_eq!(&out[..len], want.as_bytes());
+        }
+    }
 }

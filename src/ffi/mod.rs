@@ -143,21 +143,26 @@ pub(crate) unsafe fn required_str<'a>(p: *const c_char, max: usize, err: S) -> R
 /// Reads a NUL-terminated string that must obey `rule`, in one pass: it
 /// stops at the first byte outside the rule's class or at `rule.max + 1`
 /// bytes, so an unterminated string is read no further than a valid one
-/// could be. Too long, too short or a bad byte is `rule.err`; NULL is
-/// `Ok(None)`.
+/// could be. Too long, too short or a bad byte is `rule.err`. NULL is ""
+/// for an optional field (`rule.min == 0`) and `ERR_NULL_ARGUMENT` for a
+/// required one.
 ///
 /// # Safety
 /// `p` is NULL or points to a readable NUL-terminated string.
 #[inline(never)] // one copy for all fields: smaller firmware
-unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule) -> Result<Option<&'a [u8]>, S> {
+unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule) -> Result<&'a [u8], S> {
     if p.is_null() {
-        return Ok(None);
+        return if rule.min == 0 {
+            Ok(&[])
+        } else {
+            Err(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)
+        };
     }
     let mut len = 0usize;
     loop {
         // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
         // is still inside it (at worst its NUL); len never exceeds max.
-        let b = unsafe { *p.add(len) } as u8;
+        let b = unsafe { *p.cast::<u8>().add(len) };
         if b == 0 {
             break;
         }
@@ -170,9 +175,7 @@ unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule) -> Result<Option<
         return Err(rule.err);
     }
     // SAFETY: the `len` bytes from p were just read and are part of the string.
-    Ok(Some(unsafe {
-        core::slice::from_raw_parts(p.cast::<u8>(), len)
-    }))
+    Ok(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
 
 // The rules of the device's strings, as statics: `&CONST` would put them in
@@ -201,21 +204,22 @@ static EXTRA_PARAMS_OR_EMPTY: validate::Rule = validate::Rule {
 pub(crate) unsafe fn device<'a>(dev: *const aliyun_mqtt_device) -> Result<Device<'a>, S> {
     // SAFETY: `dev` is NULL or valid for reads by the caller's contract.
     let dev = unsafe { dev.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
-    let null = S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    // SAFETY (all six blocks): the fields are NULL or NUL-terminated strings
+    // SAFETY (all five blocks): the fields are NULL or NUL-terminated strings
     // by the caller's contract.
-    let product_key = unsafe { c_field(dev.product_key, &PRODUCT_KEY) }?.ok_or(null)?;
-    let device_name = unsafe { c_field(dev.device_name, &DEVICE_NAME) }?.ok_or(null)?;
-    let device_secret = unsafe { c_field(dev.device_secret, &DEVICE_SECRET) }?.ok_or(null)?;
-    let client_id = unsafe { c_field(dev.client_id, &CLIENT_ID_OR_EMPTY) }?;
+    let product_key = unsafe { c_field(dev.product_key, &PRODUCT_KEY) }?;
+    let device_name = unsafe { c_field(dev.device_name, &DEVICE_NAME) }?;
+    let device_secret = unsafe { c_field(dev.device_secret, &DEVICE_SECRET) }?;
+    // "" (or NULL) is the default client id.
+    let client_id = Some(unsafe { c_field(dev.client_id, &CLIENT_ID_OR_EMPTY) }?);
     let sign_method = SignMethod::from_u32(dev.sign_method)
         .filter(|m| m.enabled())
         .ok_or(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)?;
     let secure_mode =
         SecureMode::from_i32(dev.secure_mode).ok_or(S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE)?;
+    // "" (or NULL) is no extra parameters.
     let extra_params = unsafe { c_field(dev.extra_params, &EXTRA_PARAMS_OR_EMPTY) }?;
-    if let Some(e) = extra_params.filter(|e| !e.is_empty()) {
-        validate::pairs(e)?;
+    if !extra_params.is_empty() {
+        validate::pairs(extra_params)?;
     }
     Ok(Device {
         product_key,
@@ -225,7 +229,7 @@ pub(crate) unsafe fn device<'a>(dev: *const aliyun_mqtt_device) -> Result<Device
         timestamp_ms: (dev.timestamp_ms != 0).then_some(dev.timestamp_ms),
         sign_method,
         secure_mode,
-        extra_params,
+        extra_params: Some(extra_params),
         uppercase_hex: dev.uppercase_hex,
     })
 }
@@ -440,15 +444,9 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
     match result {
         Ok(_) => S::ALIYUN_MQTT_OK,
         Err(err) => {
-            for field in [
-                as_bytes_mut(&mut out.client_id),
-                as_bytes_mut(&mut out.username),
-                as_bytes_mut(&mut out.password),
-            ] {
-                if let Some(first) = field.first_mut() {
-                    *first = 0;
-                }
-            }
+            out.client_id[0] = 0;
+            out.username[0] = 0;
+            out.password[0] = 0;
             err.status()
         }
     }
