@@ -147,7 +147,7 @@ pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, 
 
 /// The fixed texts of the outputs and the signed content, each piece a
 /// slice of this one string (see [`lit`]).
-const TEXT: &[u8] = b"|securemode=,signmethod=,timestamp=|&.clientIddeviceNameproductKey";
+const TEXT: &[u8] = b"|securemode=,signmethod=,timestamp=|&clientIddeviceNameproductKey";
 
 /// One piece of an output or of the signed content, in two bytes: a
 /// literal `TEXT[at..at + len]` written only when its condition holds, or
@@ -161,9 +161,8 @@ struct P {
 
 /// Conditions of literals: a bit of [`Pieces::present`].
 const ALWAYS: u8 = 0;
-const DEFAULT_CID: u8 = 1;
-const HAS_TIMESTAMP: u8 = 2;
-const HAS_EXTRA: u8 = 3;
+const HAS_TIMESTAMP: u8 = 1;
+const HAS_EXTRA: u8 = 2;
 
 /// The literal `text` (found in [`TEXT`] at compile time), written when
 /// condition `cond` holds.
@@ -193,15 +192,17 @@ const fn lit(text: &[u8], cond: u8) -> P {
     }
 }
 
-/// Device fields (the `at` of a piece with `len_cond == 0`).
-const CID_HEAD: P = field(0); // the explicit client id, or the ProductKey
-const CID_TAIL: P = field(1); // "" for an explicit client id, or the DeviceName
-const SECURE_MODE: P = field(2);
-const SIGN_METHOD: P = field(3);
-const TIMESTAMP: P = field(4); // the decimal digits, or ""
-const EXTRA: P = field(5);
-const DEVICE_NAME: P = field(6);
-const PRODUCT_KEY: P = field(7);
+/// Device fields (the `at` of a piece with `len_cond == 0`). The client id
+/// is the three pieces of [`Device::client_id_parts`].
+const CID_0: P = field(0);
+const CID_1: P = field(1);
+const CID_2: P = field(2);
+const SECURE_MODE: P = field(3);
+const SIGN_METHOD: P = field(4);
+const TIMESTAMP: P = field(5); // the decimal digits, or ""
+const EXTRA: P = field(6);
+const DEVICE_NAME: P = field(7);
+const PRODUCT_KEY: P = field(8);
 
 const fn field(n: u8) -> P {
     P { at: n, len_cond: 0 }
@@ -209,9 +210,9 @@ const fn field(n: u8) -> P {
 
 /// `cid|securemode=M,signmethod=S[,timestamp=T][,extra]|`
 const CLIENT_ID: [P; 12] = [
-    CID_HEAD,
-    lit(b".", DEFAULT_CID),
-    CID_TAIL,
+    CID_0,
+    CID_1,
+    CID_2,
     lit(b"|securemode=", ALWAYS),
     SECURE_MODE,
     lit(b",signmethod=", ALWAYS),
@@ -230,9 +231,9 @@ const USERNAME: [P; 3] = [DEVICE_NAME, lit(b"&", ALWAYS), PRODUCT_KEY];
 /// and `timestamp{ts}` when there is one (names in alphabetical order).
 const CONTENT: [P; 10] = [
     lit(b"clientId", ALWAYS),
-    CID_HEAD,
-    lit(b".", DEFAULT_CID),
-    CID_TAIL,
+    CID_0,
+    CID_1,
+    CID_2,
     lit(b"deviceName", ALWAYS),
     DEVICE_NAME,
     lit(b"productKey", ALWAYS),
@@ -263,7 +264,6 @@ impl<'a> Pieces<'a> {
             None => digits.len(),
         };
         let present = 1 << ALWAYS
-            | u8::from(dev.explicit_client_id().is_none()) << DEFAULT_CID
             | u8::from(dev.timestamp_ms.is_some()) << HAS_TIMESTAMP
             | u8::from(dev.extra_params.is_some_and(|e| !e.is_empty())) << HAS_EXTRA;
         Pieces {
@@ -289,16 +289,17 @@ impl<'a> Pieces<'a> {
             let at = usize::from(piece.at);
             return TEXT.get(at..at.wrapping_add(len)).unwrap_or_default();
         }
-        let default_cid = self.present >> DEFAULT_CID & 1 != 0;
         match piece.at {
-            0 => dev.explicit_client_id().unwrap_or(dev.product_key),
-            1 if default_cid => dev.device_name,
-            2 => dev.secure_mode.name(),
-            3 => dev.sign_method.name(),
-            4 => self.digits.get(self.ts_start..).unwrap_or_default(),
-            5 => dev.extra_params.unwrap_or_default(),
-            6 => dev.device_name,
-            7 => dev.product_key,
+            0..=2 => {
+                let cid = dev.client_id_parts();
+                cid.get(usize::from(piece.at)).copied().unwrap_or_default()
+            }
+            3 => dev.secure_mode.name(),
+            4 => dev.sign_method.name(),
+            5 => self.digits.get(self.ts_start..).unwrap_or_default(),
+            6 => dev.extra_params.unwrap_or_default(),
+            7 => dev.device_name,
+            8 => dev.product_key,
             _ => b"",
         }
     }

@@ -312,8 +312,9 @@ impl Hash {
         }
     }
 
-    /// Pads, writes the digest to the front of `out`, returns its length and
-    /// starts a new message (same algorithm).
+    /// Pads and writes the digest to the front of `out`; returns its length.
+    /// The hash is spent: HMAC's outer pass starts over with
+    /// [`Hash::absorb_key_block`], which resets it.
     #[allow(clippy::arithmetic_side_effects)] // at < 64
     fn finish(&mut self, out: &mut [u8]) -> usize {
         let bits = (self.total as u64).wrapping_mul(8);
@@ -349,7 +350,6 @@ impl Hash {
                 word.to_be_bytes()
             };
         }
-        self.reset();
         words * 4
     }
 }

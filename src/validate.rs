@@ -58,7 +58,7 @@ static CLASSES: [u8; 128] = {
 
 /// The rule of a simple field: `min..=max` bytes, each in `class`. The C
 /// API reads a string only while it obeys the rule (see `ffi::c_field`).
-/// Four bytes of constants per rule.
+/// Eight bytes of constants per rule.
 #[derive(Clone, Copy)]
 pub(crate) struct Rule {
     pub min: u8,

@@ -100,6 +100,36 @@ pub struct aliyun_mqtt_credentials {
     pub password: [c_char; ALIYUN_MQTT_PASSWORD_SIZE],
 }
 
+/// Reads the non-NULL string `p` up to its NUL, one byte at a time: a byte
+/// that `allows` refuses, or a NUL not found within `max + 1` bytes, is
+/// `err`. The one scanning loop of the C ABI ([`c_str`], [`c_field`]).
+///
+/// # Safety
+/// `p` points to a readable NUL-terminated string.
+#[inline(always)]
+unsafe fn scan<'a>(
+    p: *const c_char,
+    max: usize,
+    allows: impl Fn(u8) -> bool,
+    err: S,
+) -> Result<&'a [u8], S> {
+    let mut len = 0usize;
+    loop {
+        // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
+        // is still inside it (at worst its NUL); len never exceeds max.
+        let b = unsafe { *p.cast::<u8>().add(len) };
+        if b == 0 {
+            break;
+        }
+        if len == max || !allows(b) {
+            return Err(err);
+        }
+        len = len.wrapping_add(1); // len < max
+    }
+    // SAFETY: the `len` bytes from p were just read and are part of the string.
+    Ok(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
+}
+
 /// Reads a NUL-terminated string of at most `max` bytes.
 ///
 /// Returns `Ok(None)` for NULL, `Err(err)` when no NUL is found within
@@ -116,19 +146,8 @@ pub(crate) unsafe fn c_str<'a>(
     if p.is_null() {
         return Ok(None);
     }
-    let mut len = 0;
-    // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
-    // is still inside it (at worst its NUL); the loop stops at max + 1.
-    while unsafe { *p.add(len) } != 0 {
-        if len == max {
-            return Err(err);
-        }
-        len = len.wrapping_add(1); // len < max
-    }
-    // SAFETY: the `len` bytes from p were just read and are part of the string.
-    Ok(Some(unsafe {
-        core::slice::from_raw_parts(p.cast::<u8>(), len)
-    }))
+    // SAFETY: p is not NULL; forwarded contract.
+    unsafe { scan(p, max, |_| true, err) }.map(Some)
 }
 
 /// Like [`c_str`] for a required string: NULL gives `ERR_NULL_ARGUMENT`.
@@ -158,24 +177,12 @@ unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule) -> Result<&'a [u8
             Err(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)
         };
     }
-    let mut len = 0usize;
-    loop {
-        // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
-        // is still inside it (at worst its NUL); len never exceeds max.
-        let b = unsafe { *p.cast::<u8>().add(len) };
-        if b == 0 {
-            break;
-        }
-        if len == usize::from(rule.max) || !rule.allows(b) {
-            return Err(rule.err);
-        }
-        len = len.wrapping_add(1); // len < max <= 255
-    }
-    if len < usize::from(rule.min) {
+    // SAFETY: p is not NULL; forwarded contract.
+    let s = unsafe { scan(p, usize::from(rule.max), |b| rule.allows(b), rule.err) }?;
+    if s.len() < usize::from(rule.min) {
         return Err(rule.err);
     }
-    // SAFETY: the `len` bytes from p were just read and are part of the string.
-    Ok(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
+    Ok(s)
 }
 
 // The rules of the device's strings, as statics: `&CONST` would put them in
