@@ -3,11 +3,7 @@
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
-#[cfg(not(target_os = "none"))]
-use crate::writer::emit;
-#[cfg(any(test, target_os = "none"))]
-use crate::writer::emit_with;
-use crate::writer::{hex_encode, u64_decimal};
+use crate::writer::{copy_prefix, hex_encode, u64_decimal};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,13 +199,20 @@ const TIMESTAMP: P = field(5); // the decimal digits, or ""
 const EXTRA: P = field(6);
 const DEVICE_NAME: P = field(7);
 const PRODUCT_KEY: P = field(8);
+/// Nothing: pads a list to [`LIST_LEN`].
+const PAD: P = field(9);
+
+/// Every list has this many pieces (padded with [`PAD`]), so the code that
+/// walks lists exists once.
+const LIST_LEN: usize = 12;
+type List = [P; LIST_LEN];
 
 const fn field(n: u8) -> P {
     P { at: n, len_cond: 0 }
 }
 
 /// `cid|securemode=M,signmethod=S[,timestamp=T][,extra]|`
-const CLIENT_ID: [P; 12] = [
+const CLIENT_ID: List = [
     CID_0,
     CID_1,
     CID_2,
@@ -225,11 +228,24 @@ const CLIENT_ID: [P; 12] = [
 ];
 
 /// `deviceName&productKey`
-const USERNAME: [P; 3] = [DEVICE_NAME, lit(b"&", ALWAYS), PRODUCT_KEY];
+const USERNAME: List = [
+    DEVICE_NAME,
+    lit(b"&", ALWAYS),
+    PRODUCT_KEY,
+    PAD,
+    PAD,
+    PAD,
+    PAD,
+    PAD,
+    PAD,
+    PAD,
+    PAD,
+    PAD,
+];
 
 /// The signed content of SPEC 1: `clientId{cid}deviceName{dn}productKey{pk}`
 /// and `timestamp{ts}` when there is one (names in alphabetical order).
-const CONTENT: [P; 10] = [
+const CONTENT: List = [
     lit(b"clientId", ALWAYS),
     CID_0,
     CID_1,
@@ -240,6 +256,8 @@ const CONTENT: [P; 10] = [
     PRODUCT_KEY,
     lit(b"timestamp", HAS_TIMESTAMP),
     TIMESTAMP,
+    PAD,
+    PAD,
 ];
 
 /// A validated device with its timestamp rendered once: the three outputs
@@ -300,28 +318,63 @@ impl<'a> Pieces<'a> {
             6 => dev.extra_params.unwrap_or_default(),
             7 => dev.device_name,
             8 => dev.product_key,
-            _ => b"",
+            _ => b"", // PAD
         }
     }
 
-    /// Writes the pieces of `list` with [`emit`]. On hosts [`Pieces::get`]
-    /// is inlined and the list resolved first, which folds to loads; on
-    /// microcontrollers each piece is resolved where it is measured and
-    /// written ([`emit_with`]), the smaller code.
-    fn emit<const N: usize>(&self, list: &[P; N], out: &mut [u8]) -> Result<usize, Error> {
-        #[cfg(not(target_os = "none"))]
-        return emit(out, &list.map(|p| self.get(p)));
-        #[cfg(target_os = "none")]
-        return self.emit_each(list, out);
+    /// Calls `sink` with each piece of `list`. On hosts [`Pieces::get`] is
+    /// inlined and the list resolved first, which folds to loads; on
+    /// microcontrollers one loop serves every list, each piece resolved as
+    /// it is used (the smaller code).
+    #[cfg(not(target_os = "none"))]
+    #[inline(always)]
+    fn each(&self, list: &List, sink: &mut (impl FnMut(&[u8]) + ?Sized)) {
+        for piece in list.map(|p| self.get(p)) {
+            sink(piece);
+        }
     }
 
-    /// The microcontroller form of [`Pieces::emit`] (also built for the
-    /// tests, which compare the two).
-    #[cfg(any(test, target_os = "none"))]
-    fn emit_each(&self, list: &[P], out: &mut [u8]) -> Result<usize, Error> {
-        emit_with(out, list.len(), |i| {
-            list.get(i).map(|p| self.get(*p)).unwrap_or_default()
-        })
+    /// See the host form above.
+    #[cfg(target_os = "none")]
+    #[inline(never)]
+    fn each(&self, list: &List, sink: &mut dyn FnMut(&[u8])) {
+        for piece in list {
+            sink(self.get(*piece));
+        }
+    }
+
+    /// Writes the pieces of `list` and a NUL into `out` in one pass;
+    /// returns the length without the NUL, or [`Error::TooSmall`] with it
+    /// when `out` cannot hold it, after writing what fits (never past the
+    /// end of `out`). For callers that discard a failed output whole.
+    #[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
+    fn write(&self, list: &List, out: &mut [u8]) -> Result<usize, Error> {
+        let mut len = 0;
+        self.each(list, &mut |piece| {
+            if let Some(dst) = out.get_mut(len..) {
+                copy_prefix(dst, piece);
+            }
+            len += piece.len();
+        });
+        match out.get_mut(len) {
+            Some(nul) => {
+                *nul = 0;
+                Ok(len)
+            }
+            None => Err(Error::TooSmall(len)),
+        }
+    }
+
+    /// Writes the pieces of `list` and a NUL into `out` if they fit, else
+    /// nothing: measured first, then [`Pieces::write`].
+    #[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
+    fn emit(&self, list: &List, out: &mut [u8]) -> Result<usize, Error> {
+        let mut len = 0;
+        self.each(list, &mut |piece| len += piece.len());
+        if out.len() <= len {
+            return Err(Error::TooSmall(len));
+        }
+        self.write(list, out)
     }
 
     /// See [`client_id`].
@@ -332,6 +385,20 @@ impl<'a> Pieces<'a> {
     /// See [`username`].
     pub(crate) fn username(&self, out: &mut [u8]) -> Result<usize, Error> {
         self.emit(&USERNAME, out)
+    }
+
+    /// Client id, user name and password into three buffers in one pass
+    /// each: on an error the buffers hold partial output, which the caller
+    /// (`aliyun_mqtt_sign`, whose buffers always fit) clears.
+    pub(crate) fn all(
+        &self,
+        client_id: &mut [u8],
+        username: &mut [u8],
+        password: &mut [u8],
+    ) -> Result<usize, Error> {
+        self.write(&CLIENT_ID, client_id)?;
+        self.write(&USERNAME, username)?;
+        self.password(password)
     }
 
     /// See [`password`].
@@ -349,15 +416,7 @@ impl<'a> Pieces<'a> {
 
 impl Content for Pieces<'_> {
     fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
-        // As in `Pieces::emit`: resolved first on hosts (folds to loads).
-        #[cfg(not(target_os = "none"))]
-        for piece in CONTENT.map(|p| self.get(p)) {
-            sink(piece);
-        }
-        #[cfg(target_os = "none")]
-        for piece in CONTENT {
-            sink(self.get(piece));
-        }
+        self.each(&CONTENT, sink);
     }
 }
 
@@ -388,11 +447,11 @@ pub(crate) fn hex_signature(
 mod tests {
     use super::*;
 
-    /// The microcontroller form of the output lists writes what the host
-    /// form writes, for every combination of the optional pieces, at every
-    /// buffer size.
+    /// The two writers of a list agree: at every buffer size `emit` writes
+    /// the whole output or nothing, and `write` (one pass) the same output
+    /// when it fits, else the prefix that fits; both report the length.
     #[test]
-    fn test_emit_each_matches_emit_succeed() {
+    fn test_emit_and_write_agree_at_every_size_succeed() {
         for mask in 0..16 {
             let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
             if mask & 1 != 0 {
@@ -409,19 +468,24 @@ mod tests {
                 dev.sign_method = SignMethod::HmacSha1;
             }
             let pieces = Pieces::new(&dev);
-            for cap in 0..160 {
-                let (mut a, mut b) = (vec![0xA5u8; cap], vec![0xA5u8; cap]);
-                assert_eq!(
-                    pieces.emit(&CLIENT_ID, &mut a),
-                    pieces.emit_each(&CLIENT_ID, &mut b)
-                );
-                assert_eq!(a, b);
-                let (mut a, mut b) = (vec![0xA5u8; cap], vec![0xA5u8; cap]);
-                assert_eq!(
-                    pieces.emit(&USERNAME, &mut a),
-                    pieces.emit_each(&USERNAME, &mut b)
-                );
-                assert_eq!(a, b);
+            for list in [&CLIENT_ID, &USERNAME] {
+                let mut whole = [0u8; 200];
+                let len = pieces.emit(list, &mut whole).unwrap();
+                assert_eq!(whole[len], 0);
+                for cap in 0..160 {
+                    let (mut a, mut b) = (vec![0xA5u8; cap], vec![0xA5u8; cap]);
+                    let (ra, rb) = (pieces.emit(list, &mut a), pieces.write(list, &mut b));
+                    assert_eq!(ra, rb);
+                    if cap > len {
+                        assert_eq!(ra, Ok(len));
+                        assert_eq!(a[..=len], whole[..=len]);
+                        assert_eq!(a, b);
+                    } else {
+                        assert_eq!(ra, Err(Error::TooSmall(len)));
+                        assert!(a.iter().all(|x| *x == 0xA5));
+                        assert_eq!(b[..], whole[..cap]);
+                    }
+                }
             }
             let mut out = [0u8; 200];
             let len = pieces.emit(&CLIENT_ID, &mut out).unwrap();

@@ -443,10 +443,11 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
     let result = unsafe { device(dev) }
         .map_err(Error::Invalid)
         .and_then(|dev| {
-            let pieces = credentials::Pieces::new(&dev);
-            pieces.client_id(as_bytes_mut(&mut out.client_id))?;
-            pieces.username(as_bytes_mut(&mut out.username))?;
-            pieces.password(as_bytes_mut(&mut out.password))
+            credentials::Pieces::new(&dev).all(
+                as_bytes_mut(&mut out.client_id),
+                as_bytes_mut(&mut out.username),
+                as_bytes_mut(&mut out.password),
+            )
         });
     match result {
         Ok(_) => S::ALIYUN_MQTT_OK,
