@@ -14,21 +14,15 @@ use crate::sign::wipe_words;
 
 /// Reads the block as 16 words, big- or little-endian.
 fn words(block: &[u8; 64], little_endian: bool) -> [u32; 16] {
-    let mut w = [0u32; 16];
-    for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
-        let b = [
-            bytes.first().copied().unwrap_or(0),
-            bytes.get(1).copied().unwrap_or(0),
-            bytes.get(2).copied().unwrap_or(0),
-            bytes.get(3).copied().unwrap_or(0),
-        ];
-        *word = if little_endian {
+    let (chunks, _) = block.as_chunks::<4>();
+    core::array::from_fn(|i| {
+        let b = chunks.get(i).copied().unwrap_or_default();
+        if little_endian {
             u32::from_le_bytes(b)
         } else {
             u32::from_be_bytes(b)
-        };
-    }
-    w
+        }
+    })
 }
 
 /// `w[i mod 16]`.
@@ -175,7 +169,10 @@ pub fn sha256(state: &mut [u32; 8], block: &[u8; 64]) {
         let big_s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
         let maj = (a & b) ^ (a & c) ^ (b & c);
         let t2 = big_s0.wrapping_add(maj);
-        v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+        // Shift the variables down in memory (a move, not eight).
+        v.copy_within(0..7, 1);
+        v[0] = t1.wrapping_add(t2);
+        v[4] = d.wrapping_add(t1);
     }
     add_into(state, &v);
     wipe_words(&mut w);

@@ -357,14 +357,13 @@ impl Hash {
 /// Runs the algorithm's compression function over one block.
 #[cfg(any_method)]
 fn compress(algo: Algo, state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
-    let blocks = core::slice::from_ref(block);
     match algo {
         #[cfg(feature = "hmac-md5")]
-        Algo::Md5 => compress_md5(state, blocks),
+        Algo::Md5 => compress_md5(state, block),
         #[cfg(feature = "hmac-sha1")]
-        Algo::Sha1 => compress_sha1(state, blocks),
+        Algo::Sha1 => compress_sha1(state, block),
         #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
-        Algo::Sha256 => compress_sha256(state, blocks),
+        Algo::Sha256 => compress_sha256(state, block),
     }
 }
 
@@ -373,39 +372,33 @@ fn compress(algo: Algo, state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
 // uses the rolled loops of `crate::compress`; hosts the RustCrypto crates.
 #[cfg(feature = "hmac-md5")]
 #[inline(never)]
-fn compress_md5(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+fn compress_md5(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
     #[cfg(target_os = "none")]
-    for block in blocks {
-        crate::compress::md5(state, block);
-    }
+    crate::compress::md5(state, block);
     #[cfg(not(target_os = "none"))]
     if let Some(state) = state.first_chunk_mut::<4>() {
-        md5::block_api::compress(state, blocks);
+        md5::block_api::compress(state, core::slice::from_ref(block));
     }
 }
 
 #[cfg(feature = "hmac-sha1")]
 #[inline(never)]
-fn compress_sha1(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+fn compress_sha1(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
     #[cfg(target_os = "none")]
-    for block in blocks {
-        crate::compress::sha1(state, block);
-    }
+    crate::compress::sha1(state, block);
     #[cfg(not(target_os = "none"))]
     if let Some(state) = state.first_chunk_mut::<5>() {
-        sha1::block_api::compress(state, blocks);
+        sha1::block_api::compress(state, core::slice::from_ref(block));
     }
 }
 
 #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
 #[inline(never)]
-fn compress_sha256(state: &mut [u32; 8], blocks: &[[u8; BLOCK_LEN]]) {
+fn compress_sha256(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
     #[cfg(target_os = "none")]
-    for block in blocks {
-        crate::compress::sha256(state, block);
-    }
+    crate::compress::sha256(state, block);
     #[cfg(not(target_os = "none"))]
-    sha2::block_api::compress256(state, blocks);
+    sha2::block_api::compress256(state, core::slice::from_ref(block));
 }
 
 #[cfg(any_method)]

@@ -440,15 +440,15 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
     };
     // SAFETY: `dev` is NULL or valid by the caller's contract. `device`
     // validates it once; the builders then skip their own check.
-    let result = unsafe { device(dev) }
-        .map_err(Error::Invalid)
-        .and_then(|dev| {
-            credentials::Pieces::new(&dev).all(
-                as_bytes_mut(&mut out.client_id),
-                as_bytes_mut(&mut out.username),
-                as_bytes_mut(&mut out.password),
-            )
-        });
+    // (Borrowed where it lies, not moved out of the `Result`: no copy.)
+    let result = match unsafe { &device(dev) } {
+        Ok(dev) => credentials::Pieces::new(dev).all(
+            as_bytes_mut(&mut out.client_id),
+            as_bytes_mut(&mut out.username),
+            as_bytes_mut(&mut out.password),
+        ),
+        Err(status) => Err(Error::Invalid(*status)),
+    };
     match result {
         Ok(_) => S::ALIYUN_MQTT_OK,
         Err(err) => {
