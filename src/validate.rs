@@ -266,16 +266,24 @@ pub fn extra_params(s: &[u8]) -> Result<(), S> {
 }
 
 /// The pair structure of extra parameters whose bytes [`EXTRA_PARAMS`]
-/// allows.
-#[allow(clippy::arithmetic_side_effects)] // indices are bounded by s.len() <= 128
+/// allows: every pair `k=v` with a non-empty key and value, its key used by
+/// no earlier pair and by none of the parameters the library writes.
+///
+/// The reserved keys and `s` are read as one string of pairs,
+/// `RESERVED,s` ([`joined`]), so a key is looked up among the pairs before
+/// it by one loop (small code; at most 128 bytes, so the quadratic search
+/// is short).
+#[allow(clippy::arithmetic_side_effects)] // indices are bounded by 35 + s.len() <= 163
 pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS;
     const NONE: usize = usize::MAX;
-    let mut start = 0;
+    let mut start = RESERVED.len();
     let mut eq = NONE;
-    // One pass; a virtual `,` after the last byte closes the last pair.
-    for i in 0..=s.len() {
-        let b = s.get(i).copied().unwrap_or(b',');
+    // One pass; the `,` that `joined` reads after the last byte closes the
+    // last pair. (Plain loops: the smallest code.)
+    let mut i = start;
+    while i <= RESERVED.len() + s.len() {
+        let b = joined(s, i);
         if b == b'=' {
             if eq != NONE {
                 return Err(err);
@@ -285,33 +293,103 @@ pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
             if eq == NONE || eq == start || eq + 1 == i {
                 return Err(err);
             }
-            let key = s.get(start..eq).unwrap_or_default();
-            let earlier = s.get(..start).unwrap_or_default();
-            if has_key(RESERVED, key) || has_key(earlier, key) {
-                return Err(err);
+            // An earlier pair that starts with this pair's `key=`: a pair
+            // starts at 0 and after each `,` (`joined` reads `,` at
+            // usize::MAX, the index before 0).
+            let mut q = 0;
+            while q < start {
+                let mut j = start;
+                while j <= eq && joined(s, q + j - start) == joined(s, j) {
+                    j += 1;
+                }
+                if j > eq && joined(s, q.wrapping_sub(1)) == b',' {
+                    return Err(err);
+                }
+                q += 1;
             }
             start = i + 1;
             eq = NONE;
         }
+        i += 1;
     }
     Ok(())
 }
 
-/// The parameters the library writes itself, as pairs for [`has_key`].
-const RESERVED: &[u8] = b"securemode=,signmethod=,timestamp=";
+/// The parameters the library writes itself, as pairs without values.
+const RESERVED: &[u8] = b"securemode=,signmethod=,timestamp=,";
 
-/// Whether a `key=` pair starts anywhere in `pairs` (`k=v,k=v...`).
-#[allow(clippy::arithmetic_side_effects)] // i + key.len() <= 2 * 128
-fn has_key(pairs: &[u8], key: &[u8]) -> bool {
-    let mut at_pair_start = true;
-    for (i, b) in pairs.iter().enumerate() {
-        if at_pair_start
-            && pairs.get(i..i + key.len()) == Some(key)
-            && pairs.get(i + key.len()) == Some(&b'=')
-        {
-            return true;
-        }
-        at_pair_start = *b == b',';
+/// Byte `i` of `RESERVED` followed by `s`, and `,` outside them.
+#[inline(never)] // four call sites: smaller firmware
+fn joined(s: &[u8], i: usize) -> u8 {
+    match i.checked_sub(RESERVED.len()) {
+        None => RESERVED.get(i),
+        Some(j) => s.get(j),
     }
-    false
+    .copied()
+    .unwrap_or(b',')
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// Independent statement of the rule: split on `,` and `=`, keys kept
+    /// in a set.
+    fn reference(s: &[u8]) -> bool {
+        let s = std::str::from_utf8(s).unwrap();
+        let mut seen: Vec<&str> = vec!["securemode", "signmethod", "timestamp"];
+        for pair in s.split(',') {
+            let Some((k, v)) = pair.split_once('=') else {
+                return false;
+            };
+            if k.is_empty() || v.is_empty() || v.contains('=') || seen.contains(&k) {
+                return false;
+            }
+            seen.push(k);
+        }
+        true
+    }
+
+    /// `pairs` against the reference for every string of up to 6 bytes
+    /// over a small alphabet (with separators and a reserved-key prefix),
+    /// plus the reserved keys themselves.
+    #[test]
+    fn test_pairs_matches_reference_succeed() {
+        let alphabet = b"ab=,";
+        let mut checked = 0;
+        for len in 1..=6u32 {
+            for mut n in 0..4usize.pow(len) {
+                let mut s = Vec::new();
+                for _ in 0..len {
+                    s.push(alphabet[n % 4]);
+                    n /= 4;
+                }
+                assert_eq!(
+                    pairs(&s).is_ok(),
+                    reference(&s),
+                    "{:?}",
+                    String::from_utf8_lossy(&s)
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 5460);
+        for s in [
+            &b"timestamp=1"[..],
+            b"a=1,signmethod=x",
+            b"securemode=2",
+            b"securemod=2,signmethodx=1,timestamp2=3",
+            b"a=1,b=2,ab=3,ba=4,a2=5",
+            b"ab=1,a=2",
+            b"a=1,ab=2,a=3",
+        ] {
+            assert_eq!(
+                pairs(s).is_ok(),
+                reference(s),
+                "{:?}",
+                String::from_utf8_lossy(s)
+            );
+        }
+    }
 }
