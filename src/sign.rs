@@ -343,7 +343,7 @@ impl Hash {
         self.compress_buffer();
         let md5 = words == 4;
         let (chunks, _) = out.as_chunks_mut::<4>();
-        for (chunk, word) in chunks.iter_mut().zip(self.state).take(words) {
+        for (chunk, word) in chunks.iter_mut().zip(&self.state).take(words) {
             *chunk = if md5 {
                 word.to_le_bytes()
             } else {
