@@ -44,14 +44,15 @@ const fn class_of(b: u8) -> u8 {
 }
 
 /// One load per byte instead of the predicates above (the validation runs
-/// on every call; the table is 128 bytes).
-#[allow(clippy::indexing_slicing)] // b < 128, evaluated at compile time
-static CLASSES: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = class_of(b as u8);
-        b += 1;
+/// on every call). Entry `i` is byte `0x21 + i`: every other byte (space,
+/// controls, DEL, non-ASCII) is in no class. 94 bytes.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)] // i < 94, evaluated at compile time
+static CLASSES: [u8; 94] = {
+    let mut table = [0u8; 94];
+    let mut i = 0;
+    while i < 94 {
+        table[i] = class_of(0x21 + i as u8);
+        i += 1;
     }
     table
 };
@@ -71,7 +72,12 @@ impl Rule {
     /// Whether `b` may appear in the field (never NUL or a non-ASCII byte).
     #[inline]
     pub fn allows(&self, b: u8) -> bool {
-        CLASSES.get(usize::from(b)).copied().unwrap_or(0) & self.class != 0
+        CLASSES
+            .get(usize::from(b.wrapping_sub(0x21)))
+            .copied()
+            .unwrap_or(0)
+            & self.class
+            != 0
     }
 
     /// Checks `s`.
@@ -333,6 +339,28 @@ fn joined(s: &[u8], i: usize) -> u8 {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// The table answers as the predicates do for every byte; non-ASCII
+    /// bytes, NUL, space and DEL are in no class.
+    #[test]
+    fn test_class_table_matches_predicates_succeed() {
+        for b in 0..=255u8 {
+            for class in [
+                ALNUM,
+                EXTRA_CHAR,
+                VISIBLE,
+                REGION,
+                DEVICE_NAME_CHAR,
+                CLIENT_ID_CHAR,
+            ] {
+                let rule = rule(0, 1, class, S::ALIYUN_MQTT_ERR_INVALID_REGION);
+                let want = b.is_ascii() && class_of(b) & class != 0;
+                assert_eq!(rule.allows(b), want, "byte {b:#x} class {class}");
+            }
+        }
+        assert!(!PRODUCT_KEY.allows(b' ') && !DEVICE_SECRET.allows(0x7f));
+        assert!(DEVICE_SECRET.allows(b'!') && DEVICE_SECRET.allows(b'~'));
+    }
 
     /// Independent statement of the rule: split on `,` and `=`, keys kept
     /// in a set.
