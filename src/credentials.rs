@@ -402,6 +402,7 @@ impl<'a> Pieces<'a> {
     }
 
     /// See [`password`].
+    #[inline(always)] // a call of hex_signature: no frame of its own
     pub(crate) fn password(&self, out: &mut [u8]) -> Result<usize, Error> {
         let dev = self.dev;
         hex_signature(
@@ -422,6 +423,7 @@ impl Content for Pieces<'_> {
 
 /// Writes the hex digest of `content` signed with `key` by `method`, and a
 /// NUL, into `out`; returns the number of hex digits.
+#[inline(always)] // two callers (device and registration passwords)
 pub(crate) fn hex_signature(
     method: SignMethod,
     key: &[u8],

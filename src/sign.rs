@@ -132,6 +132,7 @@ impl Content for Parts<'_> {
 /// slice may be the tail of the caller's output buffer, which spares a
 /// digest-sized copy on the stack.
 #[allow(unused_variables)] // when every method is compiled out
+#[inline(always)] // a check and a dispatch: no frame of its own
 pub fn sign_into(
     method: SignMethod,
     key: &[u8],
@@ -143,17 +144,30 @@ pub fn sign_into(
     if key.len() > MAX_KEY_LEN {
         return Err(S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
     }
+    #[cfg(feature = "sha256")]
+    if method == SignMethod::Sha256 {
+        return Ok(sha256_then_key(key, content, out));
+    }
+    // One call of `hmac` (inlined) for the three HMAC methods.
+    #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+    if let Some(algo) = hmac_algo(method) {
+        return Ok(hmac(algo, key, content, out));
+    }
+    Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)
+}
+
+/// The hash of an HMAC method compiled into this build.
+#[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+fn hmac_algo(method: SignMethod) -> Option<Algo> {
     match method {
         #[cfg(feature = "hmac-md5")]
-        SignMethod::HmacMd5 => Ok(hmac(Algo::Md5, key, content, out)),
+        SignMethod::HmacMd5 => Some(Algo::Md5),
         #[cfg(feature = "hmac-sha1")]
-        SignMethod::HmacSha1 => Ok(hmac(Algo::Sha1, key, content, out)),
+        SignMethod::HmacSha1 => Some(Algo::Sha1),
         #[cfg(feature = "hmac-sha256")]
-        SignMethod::HmacSha256 => Ok(hmac(Algo::Sha256, key, content, out)),
-        #[cfg(feature = "sha256")]
-        SignMethod::Sha256 => Ok(sha256_then_key(key, content, out)),
+        SignMethod::HmacSha256 => Some(Algo::Sha256),
         #[allow(unreachable_patterns)]
-        _ => Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD),
+        _ => None,
     }
 }
 
@@ -174,7 +188,7 @@ pub fn wipe_words(words: &mut [u32]) {
 /// hash's block buffer, so no key block sits on the stack, and one hash
 /// state serves both passes; `out` holds the inner digest in between.
 #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
-#[inline(never)]
+#[inline(always)] // one call site (`sign_into`); its frame joins the caller's
 fn hmac(algo: Algo, key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize {
     const IPAD: u8 = 0x36;
     const OPAD: u8 = 0x5c;
@@ -188,7 +202,7 @@ fn hmac(algo: Algo, key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize 
 }
 
 /// SHA-256 over the parts followed by the key (the inferred `sha256` rule).
-/// Not inlined, like [`hmac`]: the caller's frame stays small.
+/// Not inlined: a second hash state would add to the caller's frame.
 #[cfg(feature = "sha256")]
 #[inline(never)]
 fn sha256_then_key(key: &[u8], content: &dyn Content, out: &mut [u8]) -> usize {
