@@ -3,7 +3,7 @@
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
-use crate::writer::{copy_prefix, hex_encode, u64_decimal};
+use crate::writer::{copy_prefix, hex_encode, u64_decimal_start};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,9 +276,7 @@ impl<'a> Pieces<'a> {
     pub(crate) fn new(dev: &'a Device<'a>) -> Self {
         let mut digits = [0u8; 20];
         let ts_start = match dev.timestamp_ms {
-            Some(ts) => digits
-                .len()
-                .saturating_sub(u64_decimal(ts, &mut digits).len()),
+            Some(ts) => u64_decimal_start(ts, &mut digits),
             None => digits.len(),
         };
         let present = 1 << ALWAYS

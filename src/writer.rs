@@ -53,23 +53,30 @@ pub fn copy_prefix(dst: &mut [u8], src: &[u8]) {
 /// a bit-serial division by ten ([`divmod10_bits`]): a 64-bit division
 /// would pull the software division routine into a Cortex-M image, and
 /// this is a few instructions (the timestamp is rendered once per call).
-#[allow(clippy::arithmetic_side_effects)] // start >= 1 while digits remain: 20 digits hold u64::MAX
 pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let start = u64_decimal_start(value, digits);
+    digits.get(start..).unwrap_or_default()
+}
+
+/// [`u64_decimal`], returning where the digits start in `digits`.
+#[allow(clippy::arithmetic_side_effects)] // start >= 1 while digits remain: 20 digits hold u64::MAX
+pub fn u64_decimal_start(value: u64, digits: &mut [u8; 20]) -> usize {
     let mut start = digits.len();
     let mut v = value;
-    for d in digits.iter_mut().rev() {
+    loop {
         #[cfg(target_pointer_width = "64")]
         let (q, r) = (v / 10, (v % 10) as u8);
         #[cfg(not(target_pointer_width = "64"))]
         let (q, r) = divmod10_bits(v);
-        *d = b'0' + r;
-        v = q;
         start -= 1;
-        if v == 0 {
-            break;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + r;
+        }
+        v = q;
+        if v == 0 || start == 0 {
+            return start;
         }
     }
-    digits.get(start..).unwrap_or_default()
 }
 
 /// `(n / 10, n % 10)` by restoring division one bit at a time, with 32-bit
