@@ -320,22 +320,17 @@ impl<'a> Pieces<'a> {
         }
     }
 
-    /// Calls `sink` with each piece of `list`. On hosts [`Pieces::get`] is
-    /// inlined and the list resolved first, which folds to loads; on
-    /// microcontrollers one loop serves every list, each piece resolved as
-    /// it is used (the smaller code).
-    #[cfg(not(target_os = "none"))]
+    /// Calls `sink` with each piece of `list` (inlined: the sinks are small
+    /// closures). On hosts [`Pieces::get`] is inlined too and the list
+    /// resolved first, which folds to loads; on microcontrollers each piece
+    /// is resolved by the one shared `get` as it is used (smaller code).
     #[inline(always)]
     fn each(&self, list: &List, sink: &mut (impl FnMut(&[u8]) + ?Sized)) {
+        #[cfg(not(target_os = "none"))]
         for piece in list.map(|p| self.get(p)) {
             sink(piece);
         }
-    }
-
-    /// See the host form above.
-    #[cfg(target_os = "none")]
-    #[inline(never)]
-    fn each(&self, list: &List, sink: &mut dyn FnMut(&[u8])) {
+        #[cfg(target_os = "none")]
         for piece in list {
             sink(self.get(*piece));
         }
