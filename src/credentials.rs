@@ -2,6 +2,7 @@
 
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
+use crate::text::{find, TEXT};
 use crate::validate;
 use crate::writer::{copy_prefix, hex_encode, u64_decimal_start};
 
@@ -141,10 +142,6 @@ pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, 
     Pieces::new(dev).password(out)
 }
 
-/// The fixed texts of the outputs and the signed content, each piece a
-/// slice of this one string (see [`lit`]).
-const TEXT: &[u8] = b"|securemode=,signmethod=,timestamp=|&clientIddeviceNameproductKey";
-
 /// One piece of an output or of the signed content, in two bytes: a
 /// literal `TEXT[at..at + len]` written only when its condition holds, or
 /// (`len_cond == 0`) the device field number `at` (see [`Pieces::get`]).
@@ -162,29 +159,14 @@ const HAS_EXTRA: u8 = 2;
 
 /// The literal `text` (found in [`TEXT`] at compile time), written when
 /// condition `cond` holds.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time
+#[allow(clippy::cast_possible_truncation)] // checked: at <= 255, len < 32
 const fn lit(text: &[u8], cond: u8) -> P {
-    assert!(!text.is_empty() && text.len() < 32 && cond < 8);
-    let mut at = 0;
-    while at + text.len() <= TEXT.len() {
-        let mut i = 0;
-        while i < text.len() && TEXT[at + i] == text[i] {
-            i += 1;
-        }
-        if i == text.len() {
-            assert!(at <= u8::MAX as usize);
-            return P {
-                at: at as u8,
-                len_cond: text.len() as u8 | cond << 5,
-            };
-        }
-        at += 1;
-    }
-    // Evaluated at compile time only: a literal missing from TEXT is a
-    // build error, never a run-time panic.
-    #[allow(clippy::panic)]
-    {
-        panic!("literal not in TEXT")
+    assert!(text.len() < 32 && cond < 8);
+    let at = find(text);
+    assert!(at <= u8::MAX as usize);
+    P {
+        at: at as u8,
+        len_cond: text.len() as u8 | cond << 5,
     }
 }
 

@@ -23,6 +23,7 @@ pub mod register;
 pub mod reply;
 pub mod sign;
 pub mod status;
+mod text;
 pub mod validate;
 pub mod verify;
 pub mod writer;

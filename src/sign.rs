@@ -78,11 +78,11 @@ impl SignMethod {
     }
 }
 
-// The methods' names and lengths as statics of sizes other than 4, 8 and 16
+// The methods' names and lengths as data of sizes other than 4, 8 and 16
 // bytes: a `match` (or an 8-byte literal) compiles to constants that LLVM
 // pools with unrelated ones of the same size, all of which a firmware image
-// then keeps.
-static NAMES: &[u8; 31] = b"hmacmd5hmacsha1hmacsha256sha256";
+// then keeps. The names are a slice of the library's one literal string.
+const NAMES: &[u8] = crate::text::part(b"hmacmd5hmacsha1hmacsha256sha256");
 /// Indexed by the C value (1..=4).
 static METHODS: [[u8; 3]; 5] = [[0; 3], [0, 7, 16], [7, 8, 20], [15, 10, 32], [25, 6, 32]];
 

@@ -5,6 +5,7 @@
 
 use crate::limits::*;
 use crate::status::aliyun_mqtt_status as S;
+use crate::text::part;
 
 /// ASCII letter or digit.
 const ALNUM: u8 = 1;
@@ -322,7 +323,7 @@ pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
 }
 
 /// The parameters the library writes itself, as pairs without values.
-const RESERVED: &[u8] = b"securemode=,signmethod=,timestamp=,";
+const RESERVED: &[u8] = part(b"securemode=,signmethod=,timestamp=,");
 
 /// Byte `i` of `RESERVED` followed by `s`, and `,` outside them.
 #[inline(never)] // four call sites: smaller firmware
