@@ -99,9 +99,21 @@ impl<'a> Device<'a> {
     /// The client id as pieces to concatenate: the caller's, or
     /// `productKey.deviceName`.
     pub(crate) fn client_id_parts(&self) -> [&'a [u8]; 3] {
-        match self.explicit_client_id() {
-            Some(cid) => [cid, b"", b""],
-            None => [self.product_key, b".", self.device_name],
+        [
+            self.client_id_part(0),
+            self.client_id_part(1),
+            self.client_id_part(2),
+        ]
+    }
+
+    /// Piece `i` of [`Device::client_id_parts`] ("" past the third).
+    pub(crate) fn client_id_part(&self, i: u8) -> &'a [u8] {
+        match (self.explicit_client_id(), i) {
+            (Some(cid), 0) => cid,
+            (None, 0) => self.product_key,
+            (None, 1) => b".",
+            (None, 2) => self.device_name,
+            _ => b"",
         }
     }
 }
@@ -288,10 +300,7 @@ impl<'a> Pieces<'a> {
             return TEXT.get(at..at.wrapping_add(len)).unwrap_or_default();
         }
         match piece.at {
-            0..=2 => {
-                let cid = dev.client_id_parts();
-                cid.get(usize::from(piece.at)).copied().unwrap_or_default()
-            }
+            0..=2 => dev.client_id_part(piece.at),
             3 => dev.secure_mode.name(),
             4 => dev.sign_method.name(),
             5 => self.digits.get(self.ts_start..).unwrap_or_default(),
