@@ -291,18 +291,26 @@ impl<'a> Pieces<'a> {
     #[cfg_attr(not(target_os = "none"), inline(always))]
     fn get(&self, piece: P) -> &[u8] {
         let dev = self.dev;
-        if piece.len_cond != 0 {
-            let len = usize::from(piece.len_cond & 31);
+        // Literals, and the sign method's name (also in TEXT).
+        let literal = if piece.len_cond != 0 {
             if self.present >> (piece.len_cond >> 5) & 1 == 0 {
                 return b"";
             }
-            let at = usize::from(piece.at);
-            return TEXT.get(at..at.wrapping_add(len)).unwrap_or_default();
+            Some((piece.at, piece.len_cond & 31))
+        } else if piece.at == SIGN_METHOD.at {
+            Some(dev.sign_method.name_in_text())
+        } else {
+            None
+        };
+        if let Some((at, len)) = literal {
+            let at = usize::from(at);
+            return TEXT
+                .get(at..at.wrapping_add(usize::from(len)))
+                .unwrap_or_default();
         }
         match piece.at {
             0..=2 => dev.client_id_part(piece.at),
             3 => dev.secure_mode.name(),
-            4 => dev.sign_method.name(),
             5 => self.digits.get(self.ts_start..).unwrap_or_default(),
             6 => dev.extra_params.unwrap_or_default(),
             7 => dev.device_name,

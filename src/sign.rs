@@ -1,6 +1,7 @@
 //! The HMAC / hash dispatch behind the password.
 
 use crate::status::aliyun_mqtt_status as S;
+use crate::text::{find, TEXT};
 #[cfg(any_method)]
 use crate::writer::copy_prefix;
 
@@ -44,11 +45,17 @@ impl SignMethod {
 
     /// The value of the `signmethod` parameter.
     pub fn name(self) -> &'static [u8] {
-        let [at, len, _] = self.info();
+        let (at, len) = self.name_in_text();
         let at = usize::from(at);
-        NAMES
-            .get(at..at.wrapping_add(usize::from(len)))
+        TEXT.get(at..at.wrapping_add(usize::from(len)))
             .unwrap_or_default()
+    }
+
+    /// Where the name is in the library's literal string
+    /// (`crate::text::TEXT`), and its length.
+    pub(crate) fn name_in_text(self) -> (u8, u8) {
+        let [at, len, _] = self.info();
+        (at, len)
     }
 
     /// Digest length in bytes (the password has twice as many hex digits).
@@ -56,7 +63,7 @@ impl SignMethod {
         usize::from(self.info()[2])
     }
 
-    /// Where the name is in [`NAMES`], its length, and the digest length.
+    /// Where the name is in `TEXT`, its length, and the digest length.
     fn info(self) -> [u8; 3] {
         METHODS.get(self as usize).copied().unwrap_or_default()
     }
@@ -81,10 +88,23 @@ impl SignMethod {
 // The methods' names and lengths as data of sizes other than 4, 8 and 16
 // bytes: a `match` (or an 8-byte literal) compiles to constants that LLVM
 // pools with unrelated ones of the same size, all of which a firmware image
-// then keeps. The names are a slice of the library's one literal string.
-const NAMES: &[u8] = crate::text::part(b"hmacmd5hmacsha1hmacsha256sha256");
-/// Indexed by the C value (1..=4).
-static METHODS: [[u8; 3]; 5] = [[0; 3], [0, 7, 16], [7, 8, 20], [15, 10, 32], [25, 6, 32]];
+// then keeps. The names are slices of the library's one literal string.
+/// Indexed by the C value (1..=4): where the name is in `TEXT`, its
+/// length, the digest length.
+static METHODS: [[u8; 3]; 5] = [
+    [0; 3],
+    method(b"hmacmd5", 16),
+    method(b"hmacsha1", 20),
+    method(b"hmacsha256", 32),
+    method(b"sha256", 32),
+];
+
+#[allow(clippy::cast_possible_truncation)] // checked
+const fn method(name: &[u8], digest_len: u8) -> [u8; 3] {
+    let at = find(name);
+    assert!(at <= u8::MAX as usize && name.len() < 16);
+    [at as u8, name.len() as u8, digest_len]
+}
 
 /// Longest key [`sign`] takes: one hash block.
 pub const MAX_KEY_LEN: usize = 64;

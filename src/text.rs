@@ -5,7 +5,7 @@
 
 /// Every fixed text of the signing path.
 pub(crate) const TEXT: &[u8] =
-    b"|securemode=,signmethod=,timestamp=,|&clientIddeviceNameproductKeyhmacmd5hmacsha1hmacsha256sha256";
+    b"|securemode=,signmethod=,timestamp=,|&clientIddeviceNameproductKeyhmacmd5hmacsha1hmacsha256";
 
 /// Where `text` first occurs in [`TEXT`]; a build error if it does not.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time
