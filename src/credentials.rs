@@ -2,9 +2,9 @@
 
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
-use crate::text::{find, TEXT};
+use crate::text::{self, find};
 use crate::validate;
-use crate::writer::{copy_prefix, hex_encode, u64_decimal_start};
+use crate::writer::{append, hex_encode, terminate, u64_decimal_start};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,7 +169,7 @@ const ALWAYS: u8 = 0;
 const HAS_TIMESTAMP: u8 = 1;
 const HAS_EXTRA: u8 = 2;
 
-/// The literal `text` (found in [`TEXT`] at compile time), written when
+/// The literal `text` (found in [`text::TEXT`] at compile time), written when
 /// condition `cond` holds.
 #[allow(clippy::cast_possible_truncation)] // checked: at <= 255, len < 32
 const fn lit(text: &[u8], cond: u8) -> P {
@@ -303,10 +303,7 @@ impl<'a> Pieces<'a> {
             None
         };
         if let Some((at, len)) = literal {
-            let at = usize::from(at);
-            return TEXT
-                .get(at..at.wrapping_add(usize::from(len)))
-                .unwrap_or_default();
+            return text::slice(at, len);
         }
         match piece.at {
             0..=2 => dev.client_id_part(piece.at),
@@ -339,22 +336,10 @@ impl<'a> Pieces<'a> {
     /// returns the length without the NUL, or [`Error::TooSmall`] with it
     /// when `out` cannot hold it, after writing what fits (never past the
     /// end of `out`). For callers that discard a failed output whole.
-    #[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
     fn write(&self, list: &List, out: &mut [u8]) -> Result<usize, Error> {
         let mut len = 0;
-        self.each(list, &mut |piece| {
-            if let Some(dst) = out.get_mut(len..) {
-                copy_prefix(dst, piece);
-            }
-            len += piece.len();
-        });
-        match out.get_mut(len) {
-            Some(nul) => {
-                *nul = 0;
-                Ok(len)
-            }
-            None => Err(Error::TooSmall(len)),
-        }
+        self.each(list, &mut |piece| append(out, &mut len, piece));
+        terminate(out, len)
     }
 
     /// Writes the pieces of `list` and a NUL into `out` if they fit, else

@@ -1,7 +1,7 @@
 //! The HMAC / hash dispatch behind the password.
 
 use crate::status::aliyun_mqtt_status as S;
-use crate::text::{find, TEXT};
+use crate::text::find;
 #[cfg(any_method)]
 use crate::writer::copy_prefix;
 
@@ -46,9 +46,7 @@ impl SignMethod {
     /// The value of the `signmethod` parameter.
     pub fn name(self) -> &'static [u8] {
         let (at, len) = self.name_in_text();
-        let at = usize::from(at);
-        TEXT.get(at..at.wrapping_add(usize::from(len)))
-            .unwrap_or_default()
+        crate::text::slice(at, len)
     }
 
     /// Where the name is in the library's literal string

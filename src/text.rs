@@ -7,6 +7,15 @@
 pub(crate) const TEXT: &[u8] =
     b"|securemode=,signmethod=,timestamp=,|&clientIddeviceNameproductKeyhmacmd5hmacsha1hmacsha256";
 
+/// `TEXT[at..at + len]` ("" if out of range, which places found by
+/// [`find`] at compile time rule out).
+#[inline(always)]
+pub(crate) fn slice(at: u8, len: u8) -> &'static [u8] {
+    let at = usize::from(at);
+    TEXT.get(at..at.wrapping_add(usize::from(len)))
+        .unwrap_or_default()
+}
+
 /// Where `text` first occurs in [`TEXT`]; a build error if it does not.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time
 pub(crate) const fn find(text: &[u8]) -> usize {

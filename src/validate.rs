@@ -146,22 +146,22 @@ const fn rule(min: usize, max: usize, class: u8, err: S) -> Rule {
     }
 }
 
-/// ProductKey: see [`PRODUCT_KEY`].
+/// ProductKey: 1..=20 ASCII letters and digits.
 pub fn product_key(s: &[u8]) -> Result<(), S> {
     PRODUCT_KEY.check(s)
 }
 
-/// DeviceName: see [`DEVICE_NAME`].
+/// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:`.
 pub fn device_name(s: &[u8]) -> Result<(), S> {
     DEVICE_NAME.check(s)
 }
 
-/// DeviceSecret: see [`DEVICE_SECRET`].
+/// DeviceSecret: 1..=64 printable ASCII, no space.
 pub fn device_secret(s: &[u8]) -> Result<(), S> {
     DEVICE_SECRET.check(s)
 }
 
-/// Client id: see [`CLIENT_ID`].
+/// Client id: 1..=64 printable ASCII except `|`, `,`, `=`.
 pub fn client_id(s: &[u8]) -> Result<(), S> {
     CLIENT_ID.check(s)
 }

@@ -8,34 +8,39 @@ use crate::status::Error;
 /// the length without the NUL, or [`Error::TooSmall`] with that length when
 /// `out` cannot hold it (then nothing is written).
 pub fn emit(out: &mut [u8], pieces: &[&[u8]]) -> Result<usize, Error> {
-    emit_with(out, pieces.len(), |i| {
-        pieces.get(i).copied().unwrap_or_default()
-    })
-}
-
-/// [`emit`] of the `count` pieces that `piece(0..count)` returns.
-#[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
-pub fn emit_with<'p>(
-    out: &mut [u8],
-    count: usize,
-    piece: impl Fn(usize) -> &'p [u8],
-) -> Result<usize, Error> {
-    let len = (0..count).map(&piece).map(<[u8]>::len).sum();
+    let len: usize = pieces.iter().map(|p| p.len()).sum();
     if out.len() <= len {
         return Err(Error::TooSmall(len));
     }
     let mut at = 0;
-    for i in 0..count {
-        let p = piece(i);
-        if let Some(dst) = out.get_mut(at..) {
-            copy_prefix(dst, p);
+    for piece in pieces {
+        append(out, &mut at, piece);
+    }
+    terminate(out, at)
+}
+
+/// Copies `piece` to `out[*at..]` (as much as fits, never past the end)
+/// and advances `*at` by its whole length: one step of a one-pass writer.
+#[inline(always)] // in each writer's loop: no call per piece (smaller firmware)
+#[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
+pub fn append(out: &mut [u8], at: &mut usize, piece: &[u8]) {
+    if let Some(dst) = out.get_mut(*at..) {
+        copy_prefix(dst, piece);
+    }
+    *at += piece.len();
+}
+
+/// Ends a one-pass output of `len` bytes with a NUL: `Ok(len)`, or
+/// [`Error::TooSmall`] with `len` when `out` has no room for the NUL.
+#[inline(always)]
+pub fn terminate(out: &mut [u8], len: usize) -> Result<usize, Error> {
+    match out.get_mut(len) {
+        Some(nul) => {
+            *nul = 0;
+            Ok(len)
         }
-        at += p.len();
+        None => Err(Error::TooSmall(len)),
     }
-    if let Some(nul) = out.get_mut(len) {
-        *nul = 0;
-    }
-    Ok(len)
 }
 
 /// Copies as much of `src` as fits to the front of `dst`. (Used instead of
@@ -50,7 +55,7 @@ pub fn copy_prefix(dst: &mut [u8], src: &[u8]) {
 /// Renders `value` in decimal into `digits`, returning the used tail.
 ///
 /// 64-bit targets divide natively. On 32-bit targets each digit comes from
-/// a bit-serial division by ten ([`divmod10_bits`]): a 64-bit division
+/// a bit-serial division by ten (`divmod10_bits`): a 64-bit division
 /// would pull the software division routine into a Cortex-M image, and
 /// this is a few instructions (the timestamp is rendered once per call).
 pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
