@@ -45,14 +45,26 @@ const fn class_of(b: u8) -> u8 {
 }
 
 /// One load per byte instead of the predicates above (the validation runs
-/// on every call). Entry `i` is byte `0x21 + i`: every other byte (space,
-/// controls, DEL, non-ASCII) is in no class. 94 bytes.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)] // i < 94, evaluated at compile time
-static CLASSES: [u8; 94] = {
-    let mut table = [0u8; 94];
+/// on every call). Entry `i` is byte `CLASSES_FROM + i`; every byte past
+/// the table is in no class. Microcontrollers keep 0x21..=0x7e (94 bytes:
+/// space, controls, DEL and non-ASCII are in no class anyway); hosts the
+/// whole byte range (256 bytes), which spares the range check in the C
+/// API's per-byte scan. Either way NUL is in no class.
+#[cfg(target_os = "none")]
+const CLASSES_FROM: u8 = 0x21;
+#[cfg(target_os = "none")]
+const CLASSES_LEN: usize = 94;
+#[cfg(not(target_os = "none"))]
+const CLASSES_FROM: u8 = 0;
+#[cfg(not(target_os = "none"))]
+const CLASSES_LEN: usize = 256;
+
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)] // i < CLASSES_LEN <= 256, evaluated at compile time
+static CLASSES: [u8; CLASSES_LEN] = {
+    let mut table = [0u8; CLASSES_LEN];
     let mut i = 0;
-    while i < 94 {
-        table[i] = class_of(0x21 + i as u8);
+    while i < CLASSES_LEN {
+        table[i] = class_of(CLASSES_FROM.wrapping_add(i as u8));
         i += 1;
     }
     table
@@ -74,7 +86,7 @@ impl Rule {
     #[inline]
     pub fn allows(&self, b: u8) -> bool {
         CLASSES
-            .get(usize::from(b.wrapping_sub(0x21)))
+            .get(usize::from(b.wrapping_sub(CLASSES_FROM)))
             .copied()
             .unwrap_or(0)
             & self.class

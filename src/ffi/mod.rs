@@ -102,7 +102,8 @@ pub struct aliyun_mqtt_credentials {
 
 /// Reads the non-NULL string `p` up to its NUL, one byte at a time: a byte
 /// that `allows` refuses, or a NUL not found within `max + 1` bytes, is
-/// `err`. The one scanning loop of the C ABI ([`c_str`], [`c_field`]).
+/// `err`. `allows` refuses NUL. The one scanning loop of the C ABI
+/// ([`c_str`], [`c_field`]).
 ///
 /// # Safety
 /// `p` points to a readable NUL-terminated string.
@@ -113,11 +114,26 @@ unsafe fn scan<'a>(
     allows: impl Fn(u8) -> bool,
     err: S,
 ) -> Result<&'a [u8], S> {
+    let p = p.cast::<u8>();
     let mut len = 0usize;
+    // Hosts first take the string eight bytes a time, while eight more
+    // stay within `max`: the same byte-by-byte reads, with one loop test
+    // per eight (the C API reads every field on every call). A refused
+    // byte (NUL included) ends this loop; the loop below reads it again.
+    #[cfg(not(target_os = "none"))]
+    'fast: while len < max.saturating_sub(7) {
+        for _ in 0..8 {
+            // SAFETY: bytes p[0..len] were allowed, hence non-NUL, bytes of
+            // the string, so p[len] is still inside it (at worst its NUL).
+            if !allows(unsafe { *p.add(len) }) {
+                break 'fast;
+            }
+            len = len.wrapping_add(1); // len < max
+        }
+    }
     loop {
-        // SAFETY: bytes p[0..len] were non-NUL bytes of the string, so p[len]
-        // is still inside it (at worst its NUL); len never exceeds max.
-        let b = unsafe { *p.cast::<u8>().add(len) };
+        // SAFETY: as above; len never exceeds max.
+        let b = unsafe { *p.add(len) };
         if b == 0 {
             break;
         }
@@ -127,7 +143,7 @@ unsafe fn scan<'a>(
         len = len.wrapping_add(1); // len < max
     }
     // SAFETY: the `len` bytes from p were just read and are part of the string.
-    Ok(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
+    Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
 
 /// Reads a NUL-terminated string of at most `max` bytes.
@@ -147,7 +163,7 @@ pub(crate) unsafe fn c_str<'a>(
         return Ok(None);
     }
     // SAFETY: p is not NULL; forwarded contract.
-    unsafe { scan(p, max, |_| true, err) }.map(Some)
+    unsafe { scan(p, max, |b| b != 0, err) }.map(Some)
 }
 
 /// Like [`c_str`] for a required string: NULL gives `ERR_NULL_ARGUMENT`.
