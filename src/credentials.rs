@@ -4,9 +4,7 @@ use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::text::{self, find};
 use crate::validate;
-#[cfg(target_os = "none")]
-use crate::writer::append;
-use crate::writer::{hex_encode, terminate, u64_decimal_start};
+use crate::writer::{append, hex_encode, terminate, u64_decimal_start};
 #[cfg(not(target_os = "none"))]
 use crate::{
     limits::*,
@@ -358,55 +356,26 @@ impl<'a> Pieces<'a> {
         }
     }
 
-    /// Writes the pieces of `list` and a NUL into `out`; returns the
-    /// length without the NUL, or [`Error::TooSmall`] with it when `out`
-    /// cannot hold it, after writing at most a prefix of the output (never
-    /// past the end of `out`). For callers that discard a failed output
-    /// whole.
-    ///
-    /// Microcontrollers write in one pass, as much as fits (the least
-    /// code). Hosts measure first, then copy each piece whole by its own
-    /// length, a constant for most literals: a move instead of a call.
+    /// Writes the pieces of `list` and a NUL into `out` in one pass;
+    /// returns the length without the NUL, or [`Error::TooSmall`] with it
+    /// when `out` cannot hold it, after writing a prefix of the output
+    /// (never past the end of `out`). For callers that discard a failed
+    /// output whole.
     #[cfg_attr(not(target_os = "none"), inline(always))]
-    #[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
     fn write(&self, list: &List, out: &mut [u8]) -> Result<usize, Error> {
-        #[cfg(not(target_os = "none"))]
-        {
-            let mut len = 0;
-            self.each(list, &mut |piece| len += piece.len());
-            let Some(out) = out.get_mut(..=len) else {
-                return Err(Error::TooSmall(len));
-            };
-            let mut at = 0;
-            self.each(list, &mut |piece| {
-                let end = at + piece.len();
-                if let Some(dst) = out.get_mut(at..end).filter(|d| !d.is_empty()) {
-                    dst.copy_from_slice(piece);
-                }
-                at = end;
-            });
-            terminate(out, at)
-        }
-        #[cfg(target_os = "none")]
-        {
-            let mut len = 0;
-            self.each(list, &mut |piece| append(out, &mut len, piece));
-            terminate(out, len)
-        }
+        let mut len = 0;
+        self.each(list, &mut |piece| append(out, &mut len, piece));
+        terminate(out, len)
     }
 
     /// Writes the pieces of `list` and a NUL into `out` if they fit, else
-    /// nothing: measured first, then [`Pieces::write`] (on hosts `write`
-    /// measures first itself).
+    /// nothing: measured first, then [`Pieces::write`].
     #[allow(clippy::arithmetic_side_effects)] // the pieces are short, bounded inputs
     fn emit(&self, list: &List, out: &mut [u8]) -> Result<usize, Error> {
-        #[cfg(target_os = "none")]
-        {
-            let mut len = 0;
-            self.each(list, &mut |piece| len += piece.len());
-            if out.len() <= len {
-                return Err(Error::TooSmall(len));
-            }
+        let mut len = 0;
+        self.each(list, &mut |piece| len += piece.len());
+        if out.len() <= len {
+            return Err(Error::TooSmall(len));
         }
         self.write(list, out)
     }
