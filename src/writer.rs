@@ -123,20 +123,36 @@ pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
 #[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)] // each part fits its type: see the comments
 pub fn u64_decimal_start(value: u64, digits: &mut [u8; 20]) -> usize {
     const E8: u64 = 100_000_000;
-    // value = top * 10^16 + mid * 10^8 + low: top < 1845, mid and low < 10^8.
+    // value = top * 10^16 + mid * 10^8 + low: top < 1845, mid and low < 10^8
+    // (top is 0 for any millisecond timestamp before the year 2286).
     let (top, rest) = (value / (E8 * E8), value % (E8 * E8));
     let (mid, low) = (rest / E8, rest % E8);
     if let Some((head, tail)) = digits.split_first_chunk_mut::<4>() {
-        if let Some(top4) = eight_digits(top as u32).last_chunk::<4>() {
-            *head = *top4;
+        *head = *b"0000";
+        if top != 0 {
+            if let Some(top4) = eight_digits(top as u32).last_chunk::<4>() {
+                *head = *top4;
+            }
         }
         if let ([m, l], _) = tail.as_chunks_mut::<8>() {
             *m = eight_digits(mid as u32);
             *l = eight_digits(low as u32);
         }
     }
-    // 20 digits written; the value has ilog10 + 1 of them (0 has one).
-    value.checked_ilog10().map_or(19, |log| 19 - log as usize)
+    // 20 digits written: skip the leading zeros, keeping the last digit.
+    let first16 = digits.first_chunk::<16>().copied().unwrap_or_default();
+    let zeros = (u128::from_be_bytes(first16) ^ u128::from_be_bytes([b'0'; 16])).leading_zeros();
+    match zeros / 8 {
+        16 => {
+            16 + digits
+                .iter()
+                .skip(16)
+                .take(3)
+                .take_while(|d| **d == b'0')
+                .count()
+        }
+        n => n as usize,
+    }
 }
 
 /// The eight decimal digits of `n < 10^8`, with leading zeros, computed
