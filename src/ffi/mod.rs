@@ -126,6 +126,7 @@ unsafe fn scan<'a>(
             // SAFETY: bytes p[0..len] were allowed, hence non-NUL, bytes of
             // the string, so p[len] is still inside it (at worst its NUL).
             if !allows(unsafe { *p.add(len) }) {
+                string_end();
                 break 'fast;
             }
             len = len.wrapping_add(1); // len < max
@@ -145,6 +146,14 @@ unsafe fn scan<'a>(
     // SAFETY: the `len` bytes from p were just read and are part of the string.
     Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
+
+/// Marks the end of a string as the unlikely branch of the scan, so that
+/// the byte-by-byte path falls through (one taken branch per string, not
+/// per byte).
+#[cfg(not(target_os = "none"))]
+#[cold]
+#[inline(never)]
+fn string_end() {}
 
 /// Reads a NUL-terminated string of at most `max` bytes.
 ///
