@@ -391,6 +391,87 @@ fn test_every_byte_in_every_field() {
     }
 }
 
+/// The C API reads the strings several bytes per loop test: every length
+/// from 1 to one past the field's maximum, and one bad byte at every
+/// position of every valid length, in every string field.
+#[test]
+fn test_every_length_and_bad_position_in_every_field() {
+    use aliyun_mqtt_sign::Status as S;
+    type Field = (usize, usize, usize, S);
+    let fields: [Field; 4] = [
+        (
+            0,
+            1,
+            ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+        ),
+        (
+            1,
+            4,
+            ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+        ),
+        (
+            2,
+            1,
+            ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+        ),
+        (
+            3,
+            1,
+            ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+        ),
+    ];
+    let mut creds: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
+    let mut sign = |strings: &[Vec<u8>]| {
+        let owned: Vec<CString> = strings
+            .iter()
+            .map(|s| CString::new(s.clone()).unwrap())
+            .collect();
+        let mut dev = aliyun_mqtt_device_default();
+        dev.product_key = owned[0].as_ptr();
+        dev.device_name = owned[1].as_ptr();
+        dev.device_secret = owned[2].as_ptr();
+        dev.client_id = owned[3].as_ptr();
+        unsafe { aliyun_mqtt_sign(&dev, &mut creds) }
+    };
+    for (index, min, max, err) in fields {
+        for len in 1..=max + 1 {
+            let mut strings: Vec<Vec<u8>> =
+                vec![b"pk1".into(), b"dev1".into(), b"sec".into(), b"cid".into()];
+            strings[index] = b"a".repeat(len);
+            let want = if (min..=max).contains(&len) {
+                S::ALIYUN_MQTT_OK
+            } else {
+                err
+            };
+            assert_eq!(sign(&strings), want, "field {index}, length {len}");
+            if len > max {
+                continue;
+            }
+            for at in 0..len {
+                for bad in [b' ', b'|', 0x80] {
+                    strings[index] = b"a".repeat(len);
+                    strings[index][at] = bad;
+                    let ok = index == 2 && bad == b'|';
+                    let want = if ok && len >= min {
+                        S::ALIYUN_MQTT_OK
+                    } else {
+                        err
+                    };
+                    assert_eq!(
+                        sign(&strings),
+                        want,
+                        "field {index}, length {len}, {bad:#x} at {at}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// With several bad fields, the error names the first in declaration
 /// order (product key, device name, secret, client id, sign method,
 /// secure mode, extra parameters).
