@@ -298,13 +298,7 @@ impl<'a> Pieces<'a> {
         let dev = self.dev;
         // Literals, and the sign method's name (also in TEXT).
         let literal = if piece.len_cond != 0 {
-            let cond = piece.len_cond >> 5;
-            // On hosts a literal that is always there folds to its bytes.
-            #[cfg(not(target_os = "none"))]
-            let absent = cond != ALWAYS && self.present >> cond & 1 == 0;
-            #[cfg(target_os = "none")]
-            let absent = self.present >> cond & 1 == 0;
-            if absent {
+            if self.present >> (piece.len_cond >> 5) & 1 == 0 {
                 return b"";
             }
             Some((piece.at, piece.len_cond & 31))
@@ -407,32 +401,32 @@ impl<'a> Pieces<'a> {
     /// See [`password`].
     #[inline(always)] // a call of hex_signature: no frame of its own
     pub(crate) fn password(&self, out: &mut [u8]) -> Result<usize, Error> {
-        let dev = self.dev;
         // Hosts assemble the content on the stack first (then wipe it):
-        // one hash update instead of one per piece, and the bytes are in
-        // memory well before the hash reads them back. Microcontrollers
-        // feed the hash piece by piece (no buffer on the stack).
+        // one hash update instead of one per piece. Microcontrollers feed
+        // the hash piece by piece (no buffer on the stack).
         #[cfg(not(target_os = "none"))]
         {
             let mut buf = [0u8; CONTENT_MAX_LEN + 1];
             let result = match self.write(&CONTENT, &mut buf) {
-                Ok(len) => hex_signature(
-                    dev.sign_method,
-                    dev.device_secret,
-                    &Parts(&[buf.get(..len).unwrap_or_default()]),
-                    dev.uppercase_hex,
-                    out,
-                ),
+                Ok(len) => self.signature_of(&Parts(&[buf.get(..len).unwrap_or_default()]), out),
                 Err(err) => Err(err),
             };
             wipe(&mut buf);
             result
         }
         #[cfg(target_os = "none")]
+        self.signature_of(self, out)
+    }
+
+    /// [`hex_signature`] of `content` with the device's method, secret and
+    /// hex case.
+    #[inline(always)] // a call of hex_signature: no frame of its own
+    fn signature_of(&self, content: &dyn Content, out: &mut [u8]) -> Result<usize, Error> {
+        let dev = self.dev;
         hex_signature(
             dev.sign_method,
             dev.device_secret,
-            self,
+            content,
             dev.uppercase_hex,
             out,
         )
