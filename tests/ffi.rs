@@ -352,6 +352,21 @@ fn test_invalid_inputs_fail() {
     assert_eq!(st, S::ALIYUN_MQTT_ERR_INVALID_REGION);
 }
 
+/// `aliyun_mqtt_sign` of a device whose product key, device name, secret
+/// and client id are `strings` (in that order, without NULs).
+fn sign_strings(strings: &[Vec<u8>], creds: &mut aliyun_mqtt_credentials) -> Status {
+    let owned: Vec<CString> = strings
+        .iter()
+        .map(|s| CString::new(s.clone()).unwrap())
+        .collect();
+    let mut dev = aliyun_mqtt_device_default();
+    dev.product_key = owned[0].as_ptr();
+    dev.device_name = owned[1].as_ptr();
+    dev.device_secret = owned[2].as_ptr();
+    dev.client_id = owned[3].as_ptr();
+    unsafe { aliyun_mqtt_sign(&dev, creds) }
+}
+
 /// Every byte value in every string field of `aliyun_mqtt_sign` (which
 /// checks each string while scanning it for its NUL) against the character
 /// sets the README states, written out here independently of the library.
@@ -375,16 +390,7 @@ fn test_every_byte_in_every_field() {
             let mut strings: Vec<Vec<u8>> =
                 vec![b"pk1".into(), b"dev1".into(), b"sec".into(), b"cid".into()];
             strings[index].insert(1, b);
-            let owned: Vec<CString> = strings
-                .into_iter()
-                .map(|s| CString::new(s).unwrap())
-                .collect();
-            let mut dev = aliyun_mqtt_device_default();
-            dev.product_key = owned[0].as_ptr();
-            dev.device_name = owned[1].as_ptr();
-            dev.device_secret = owned[2].as_ptr();
-            dev.client_id = owned[3].as_ptr();
-            let st = unsafe { aliyun_mqtt_sign(&dev, &mut creds) };
+            let st = sign_strings(&strings, &mut creds);
             let want = if ok(b) { S::ALIYUN_MQTT_OK } else { err };
             assert_eq!(st, want, "field {index}, byte {b:#04x}");
         }
@@ -425,18 +431,7 @@ fn test_every_length_and_bad_position_in_every_field() {
         ),
     ];
     let mut creds: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
-    let mut sign = |strings: &[Vec<u8>]| {
-        let owned: Vec<CString> = strings
-            .iter()
-            .map(|s| CString::new(s.clone()).unwrap())
-            .collect();
-        let mut dev = aliyun_mqtt_device_default();
-        dev.product_key = owned[0].as_ptr();
-        dev.device_name = owned[1].as_ptr();
-        dev.device_secret = owned[2].as_ptr();
-        dev.client_id = owned[3].as_ptr();
-        unsafe { aliyun_mqtt_sign(&dev, &mut creds) }
-    };
+    let mut sign = |strings: &[Vec<u8>]| sign_strings(strings, &mut creds);
     for (index, min, max, err) in fields {
         for len in 1..=max + 1 {
             let mut strings: Vec<Vec<u8>> =
