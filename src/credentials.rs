@@ -387,41 +387,87 @@ impl<'a> Pieces<'a> {
     /// Client id, user name and password into three buffers in one pass
     /// each: on an error the buffers hold partial output, which the caller
     /// (`aliyun_mqtt_sign`, whose buffers always fit) clears.
+    ///
+    /// Hosts write the client id and the user name while the password's
+    /// hash runs: from the content's `feed`, which the HMAC calls once its
+    /// key block is hashed, so the CPU overlaps the writing with that
+    /// block's compression (neither needs the other). The content itself is
+    /// assembled before: hashed right after being written, it would wait
+    /// for the stores to reach the cache.
     pub(crate) fn all(
         &self,
         client_id: &mut [u8],
         username: &mut [u8],
         password: &mut [u8],
     ) -> Result<usize, Error> {
+        #[cfg(not(target_os = "none"))]
+        {
+            self.with_content(|content| {
+                let mut content = WithOutputs {
+                    pieces: self,
+                    content,
+                    client_id,
+                    username,
+                    written: None,
+                };
+                let signed = self.signature_of(&mut content, password);
+                // Not fed (the password cannot be made): written now, so
+                // the error is still the first output's.
+                let written = match content.written {
+                    Some(written) => written,
+                    None => self.client_id_and_username(content.client_id, content.username),
+                };
+                written.and(signed)
+            })
+        }
+        #[cfg(target_os = "none")]
+        {
+            self.client_id_and_username(client_id, username)?;
+            self.password(password)
+        }
+    }
+
+    /// The first two outputs of [`Pieces::all`].
+    #[inline(always)]
+    fn client_id_and_username(
+        &self,
+        client_id: &mut [u8],
+        username: &mut [u8],
+    ) -> Result<usize, Error> {
         self.write(&CLIENT_ID, client_id)?;
-        self.write(&USERNAME, username)?;
-        self.password(password)
+        self.write(&USERNAME, username)
     }
 
     /// See [`password`].
     #[inline(always)] // a call of hex_signature: no frame of its own
     pub(crate) fn password(&self, out: &mut [u8]) -> Result<usize, Error> {
-        // Hosts assemble the content on the stack first (then wipe it):
-        // one hash update instead of one per piece. Microcontrollers feed
-        // the hash piece by piece (no buffer on the stack).
+        // Hosts hash the content assembled on the stack: one hash update
+        // instead of one per piece. Microcontrollers feed the hash piece by
+        // piece (no buffer on the stack).
         #[cfg(not(target_os = "none"))]
-        {
-            let mut buf = [0u8; CONTENT_MAX_LEN + 1];
-            let result = match self.write(&CONTENT, &mut buf) {
-                Ok(len) => self.signature_of(&Parts(&[buf.get(..len).unwrap_or_default()]), out),
-                Err(err) => Err(err),
-            };
-            wipe(&mut buf);
-            result
-        }
+        return self.with_content(|content| self.signature_of(&mut Parts(&[content]), out));
         #[cfg(target_os = "none")]
-        self.signature_of(self, out)
+        self.signature_of(&mut { self }, out)
+    }
+
+    /// Calls `f` with the signed content assembled on the stack, then
+    /// wipes it.
+    #[cfg(not(target_os = "none"))]
+    #[inline(always)]
+    fn with_content(&self, f: impl FnOnce(&[u8]) -> Result<usize, Error>) -> Result<usize, Error> {
+        let mut buf = [0u8; CONTENT_MAX_LEN + 1];
+        let result = match self.write(&CONTENT, &mut buf) {
+            Ok(len) => f(buf.get(..len).unwrap_or_default()),
+            Err(err) => Err(err),
+        };
+        wipe(&mut buf);
+        result
     }
 
     /// [`hex_signature`] of `content` with the device's method, secret and
     /// hex case.
     #[inline(always)] // a call of hex_signature: no frame of its own
-    fn signature_of(&self, content: &dyn Content, out: &mut [u8]) -> Result<usize, Error> {
+    fn signature_of(&self, content: &mut dyn Content, out: &mut [u8]) -> Result<usize, Error> {
         let dev = self.dev;
         hex_signature(
             dev.sign_method,
@@ -441,9 +487,35 @@ const CONTENT_MAX_LEN: usize = b"clientIddeviceNameproductKeytimestamp".len()
     + ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN
     + 20; // digits of u64::MAX
 
-impl Content for Pieces<'_> {
-    fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
+/// The signed content of SPEC 1 ([`CONTENT`]), piece by piece.
+#[cfg(target_os = "none")]
+impl Content for &Pieces<'_> {
+    fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {
         self.each(&CONTENT, sink);
+    }
+}
+
+/// The assembled content, whose `feed` also writes the client id and the
+/// user name (see [`Pieces::all`]).
+#[cfg(not(target_os = "none"))]
+struct WithOutputs<'p, 'a> {
+    pieces: &'p Pieces<'a>,
+    content: &'p [u8],
+    client_id: &'p mut [u8],
+    username: &'p mut [u8],
+    /// The result of writing them (`None` until `feed`).
+    written: Option<Result<usize, Error>>,
+}
+
+#[cfg(not(target_os = "none"))]
+impl Content for WithOutputs<'_, '_> {
+    #[inline(always)] // devirtualised in `Pieces::all`: one frame
+    fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {
+        self.written = Some(
+            self.pieces
+                .client_id_and_username(self.client_id, self.username),
+        );
+        sink(self.content);
     }
 }
 
@@ -453,7 +525,7 @@ impl Content for Pieces<'_> {
 pub(crate) fn hex_signature(
     method: SignMethod,
     key: &[u8],
-    content: &dyn Content,
+    content: &mut dyn Content,
     uppercase: bool,
     out: &mut [u8],
 ) -> Result<usize, Error> {
@@ -474,6 +546,61 @@ pub(crate) fn hex_signature(
 #[allow(clippy::indexing_slicing, clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// `all` (on hosts the outputs written from inside the HMAC's `feed`)
+    /// gives the three outputs of the separate builders, for every method
+    /// and shape of device.
+    #[test]
+    fn test_all_matches_separate_builders_succeed() {
+        for method in SignMethod::ALL.into_iter().filter(|m| m.enabled()) {
+            for mask in 0..8 {
+                let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
+                dev.sign_method = method;
+                dev.client_id = (mask & 1 != 0).then_some(b"SN-77".as_slice());
+                dev.timestamp_ms = (mask & 2 != 0).then_some(1_539_421_321_846);
+                dev.extra_params = (mask & 4 != 0).then_some(b"lan=C".as_slice());
+                let (mut c, mut u, mut p) = ([0xA5u8; 200], [0xA5u8; 200], [0xA5u8; 200]);
+                let n = Pieces::new(&dev).all(&mut c, &mut u, &mut p).unwrap();
+                let mut want = [0u8; 200];
+                let k = client_id(&dev, &mut want).unwrap();
+                assert_eq!(c[..=k], want[..=k]);
+                let k = username(&dev, &mut want).unwrap();
+                assert_eq!(u[..=k], want[..=k]);
+                let k = password(&dev, &mut want).unwrap();
+                assert_eq!((n, &p[..=k]), (k, &want[..=k]), "{method:?} {mask}");
+            }
+        }
+    }
+
+    /// An output that does not fit fails `all`, the client id's and user
+    /// name's errors before the password's, as written in that order.
+    #[test]
+    fn test_all_reports_the_first_output_that_does_not_fit_fail() {
+        let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
+        dev.client_id = Some(b"SN-77");
+        let pieces = Pieces::new(&dev);
+        let cid_len = "SN-77|securemode=2,signmethod=hmacsha256|".len();
+        let user_len = "dev-name_01&a1B2c3D4e5".len();
+        let (mut big, mut big2) = ([0u8; 200], [0u8; 200]);
+        let (mut short, mut short2) = ([0u8; 8], [0u8; 8]);
+        assert_eq!(
+            pieces.all(&mut short, &mut short2, &mut big),
+            Err(Error::TooSmall(cid_len))
+        );
+        assert_eq!(
+            pieces.all(&mut big, &mut short, &mut big2),
+            Err(Error::TooSmall(user_len))
+        );
+        assert_eq!(
+            pieces.all(&mut big, &mut big2, &mut short),
+            Err(Error::TooSmall(64))
+        );
+        let mut short3 = [0u8; 8];
+        assert_eq!(
+            pieces.all(&mut short, &mut big, &mut short3),
+            Err(Error::TooSmall(cid_len))
+        );
+    }
 
     /// The two writers of a list agree: at every buffer size `emit` writes
     /// the whole output or nothing, and `write` the same output when it

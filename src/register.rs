@@ -174,7 +174,7 @@ pub fn username(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error> 
 pub(crate) struct RegisterContent<'a>(pub &'a Registration<'a>);
 
 impl Content for RegisterContent<'_> {
-    fn feed(&self, sink: &mut dyn FnMut(&[u8])) {
+    fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {
         let reg = self.0;
         for part in [
             b"deviceName".as_slice(),
@@ -196,7 +196,7 @@ pub fn password(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error> 
     hex_signature(
         reg.sign_method,
         reg.product_secret,
-        &RegisterContent(reg),
+        &mut RegisterContent(reg),
         reg.uppercase_hex,
         out,
     )

@@ -194,7 +194,7 @@ pub fn check_signature(id: &Identity<'_>, password: &[u8], secret: &[u8]) -> Res
                 b"random",
                 id.random,
             ];
-            sign_into(id.sign_method, secret, &Parts(&content), &mut digest)?
+            sign_into(id.sign_method, secret, &mut Parts(&content), &mut digest)?
         }
         None => {
             validate::device_secret(secret)?;
@@ -213,7 +213,7 @@ pub fn check_signature(id: &Identity<'_>, password: &[u8], secret: &[u8]) -> Res
                 ts_name,
                 ts,
             ];
-            sign_into(id.sign_method, secret, &Parts(&content), &mut digest)?
+            sign_into(id.sign_method, secret, &mut Parts(&content), &mut digest)?
         }
     };
     if password.len() != 2 * len {
