@@ -7,11 +7,14 @@
 //! under the same conditions, where criterion's back-to-back means can
 //! land a burst of load on one side only. Prints a table row per method.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Instant;
 
 use aliyun_mqtt_sign::ffi::*;
 use aliyun_mqtt_sign::sign::{sign, SignMethod, MAX_DIGEST_LEN};
+use common::{golden_device, CONTENT, KEY};
 
 const ROUNDS: usize = 60;
 const CALLS: u32 = 20_000;
@@ -26,16 +29,7 @@ fn round(mut f: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    // SPEC's second golden device, as in benches/sign.rs.
-    let mut dev = aliyun_mqtt_device_default();
-    dev.product_key = c"a14Xib5kdYd".as_ptr();
-    dev.device_name = c"light1983432".as_ptr();
-    dev.device_secret = c"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq".as_ptr();
-    dev.client_id = c"SN1928339".as_ptr();
-    dev.timestamp_ms = 1539421321846;
-    let content: &[u8] =
-        b"clientIdSN1928339deviceNamelight1983432productKeya14Xib5kdYdtimestamp1539421321846";
-    let key: &[u8] = b"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    let mut dev = golden_device();
 
     println!("| method | aliyun_mqtt_sign (ns) | bare (ns) | ratio |");
     println!("|---|---|---|---|");
@@ -49,7 +43,7 @@ fn main() {
             status,
             aliyun_mqtt_sign::status::aliyun_mqtt_status::ALIYUN_MQTT_OK
         );
-        let len = sign(method, key, &[content], &mut digest).unwrap();
+        let len = sign(method, KEY, &[CONTENT], &mut digest).unwrap();
         let hex: String = digest[..len].iter().map(|b| format!("{b:02x}")).collect();
         let password = unsafe { std::ffi::CStr::from_ptr(cred.password.as_ptr()) };
         assert_eq!(password.to_str().unwrap(), hex);
@@ -61,8 +55,8 @@ fn main() {
             bare = bare.min(round(|| {
                 let _ = black_box(sign(
                     method,
-                    black_box(key),
-                    &[black_box(content)],
+                    black_box(KEY),
+                    &[black_box(CONTENT)],
                     &mut digest,
                 ));
             }));

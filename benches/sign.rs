@@ -7,12 +7,15 @@
 //! 1.3x the bare HMAC-SHA256 (formatting and validation overhead <= 30 %).
 //! `benches/ratio.rs` times the same pair interleaved.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use aliyun_mqtt_sign::ffi::*;
 use aliyun_mqtt_sign::limits::{ALIYUN_MQTT_HOST_SIZE, ALIYUN_MQTT_USERNAME_SIZE};
 use aliyun_mqtt_sign::sign::{sign, SignMethod, MAX_DIGEST_LEN};
+use common::{golden_device, CONTENT, KEY};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const METHODS: [(&str, SignMethod, aliyun_mqtt_sign_method); 4] = [
@@ -39,16 +42,7 @@ const METHODS: [(&str, SignMethod, aliyun_mqtt_sign_method); 4] = [
 ];
 
 fn bench(c: &mut Criterion) {
-    // SPEC's second golden device.
-    let mut dev = aliyun_mqtt_device_default();
-    dev.product_key = c"a14Xib5kdYd".as_ptr();
-    dev.device_name = c"light1983432".as_ptr();
-    dev.device_secret = c"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq".as_ptr();
-    dev.client_id = c"SN1928339".as_ptr();
-    dev.timestamp_ms = 1539421321846;
-    let content: &[u8] =
-        b"clientIdSN1928339deviceNamelight1983432productKeya14Xib5kdYdtimestamp1539421321846";
-    let key: &[u8] = b"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    let mut dev = golden_device();
 
     let mut group = c.benchmark_group("sign");
     for (name, method, c_method) in METHODS {
@@ -59,7 +53,7 @@ fn bench(c: &mut Criterion) {
         });
         let mut digest = [0u8; MAX_DIGEST_LEN];
         group.bench_function(format!("bare/{name}"), |b| {
-            b.iter(|| sign(method, black_box(key), &[black_box(content)], &mut digest))
+            b.iter(|| sign(method, black_box(KEY), &[black_box(CONTENT)], &mut digest))
         });
     }
     // The floor of the C-ABI overhead: reading and checking the device's
