@@ -547,6 +547,20 @@ pub(crate) fn hex_signature(
 mod tests {
     use super::*;
 
+    /// A device of one of 16 shapes: bit 0 an explicit client id, bit 1 a
+    /// timestamp, bit 2 extra parameters, bit 3 plain TCP with hmacsha1.
+    fn device_of_shape(shape: u8) -> Device<'static> {
+        let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
+        dev.client_id = (shape & 1 != 0).then_some(b"SN-77".as_slice());
+        dev.timestamp_ms = (shape & 2 != 0).then_some(1_539_421_321_846);
+        dev.extra_params = (shape & 4 != 0).then_some(b"lan=C,_v=1.0".as_slice());
+        if shape & 8 != 0 {
+            dev.secure_mode = SecureMode::Tcp;
+            dev.sign_method = SignMethod::HmacSha1;
+        }
+        dev
+    }
+
     /// `all` (on hosts the outputs written from inside the HMAC's `feed`)
     /// gives the three outputs of the separate builders, for every method
     /// and shape of device.
@@ -554,11 +568,8 @@ mod tests {
     fn test_all_matches_separate_builders_succeed() {
         for method in SignMethod::ALL.into_iter().filter(|m| m.enabled()) {
             for mask in 0..8 {
-                let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
+                let mut dev = device_of_shape(mask);
                 dev.sign_method = method;
-                dev.client_id = (mask & 1 != 0).then_some(b"SN-77".as_slice());
-                dev.timestamp_ms = (mask & 2 != 0).then_some(1_539_421_321_846);
-                dev.extra_params = (mask & 4 != 0).then_some(b"lan=C".as_slice());
                 let (mut c, mut u, mut p) = ([0xA5u8; 200], [0xA5u8; 200], [0xA5u8; 200]);
                 let n = Pieces::new(&dev).all(&mut c, &mut u, &mut p).unwrap();
                 let mut want = [0u8; 200];
@@ -576,8 +587,7 @@ mod tests {
     /// name's errors before the password's, as written in that order.
     #[test]
     fn test_all_reports_the_first_output_that_does_not_fit_fail() {
-        let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
-        dev.client_id = Some(b"SN-77");
+        let dev = device_of_shape(1);
         let pieces = Pieces::new(&dev);
         let cid_len = "SN-77|securemode=2,signmethod=hmacsha256|".len();
         let user_len = "dev-name_01&a1B2c3D4e5".len();
@@ -609,20 +619,7 @@ mod tests {
     #[test]
     fn test_emit_and_write_agree_at_every_size_succeed() {
         for mask in 0..16 {
-            let mut dev = Device::new(b"a1B2c3D4e5", b"dev-name_01", b"secret");
-            if mask & 1 != 0 {
-                dev.client_id = Some(b"SN-77");
-            }
-            if mask & 2 != 0 {
-                dev.timestamp_ms = Some(1_539_421_321_846);
-            }
-            if mask & 4 != 0 {
-                dev.extra_params = Some(b"lan=C,_v=1.0");
-            }
-            if mask & 8 != 0 {
-                dev.secure_mode = SecureMode::Tcp;
-                dev.sign_method = SignMethod::HmacSha1;
-            }
+            let dev = device_of_shape(mask);
             let pieces = Pieces::new(&dev);
             for list in [&CLIENT_ID, &USERNAME] {
                 let mut whole = [0u8; 200];
