@@ -1,28 +1,31 @@
 /* aliyun-mqtt-sign: print the MQTT CONNECT credentials of a device.
  *
- * Written against include/aliyun_mqtt_sign.h only.
+ * Written against include/aliyun_mqtt_sign.h only. The protocol is
+ * described in docs/PROTOCOL.md:
  *
- *   aliyun-mqtt-sign                       SPEC's second golden device
- *   aliyun-mqtt-sign --product-key PK --device-name DN --device-secret DS
- *                    [--client-id ID] [--timestamp MS]
- *                    [--sign-method hmacmd5|hmacsha1|hmacsha256|sha256]
- *                    [--secure-mode tls|tcp] [--region REGION]
- *                    [--extra k=v,...] [--uppercase] [--json]
- *   aliyun-mqtt-sign auth-body [the device flags above] [--region REGION]
- *                    HTTPS authentication (SPEC 3): host, port, path, body
- *   aliyun-mqtt-sign register --product-key PK --device-name DN
- *                    --product-secret PS --random R [--client-id ID]
- *                    [--instance-id ID] [--sign-method hmacmd5|hmacsha1|hmacsha256]
- *                    [--secure-mode tls|tls-instance] [--nwl] [--https]
- *                    [--region REGION] [--uppercase] [--json]
- *                    dynamic registration (SPEC 4): the MQTT CONNECT fields
- *                    (authType=register, or regnwl with --nwl), or with
- *                    --https the HTTPS host, port, path and body
+ *   aliyun-mqtt-sign [FLAGS]            sign (PROTOCOL.md §1, endpoints §2):
+ *                                       client_id, username, password, host,
+ *                                       port; with no device flags the second
+ *                                       golden device of PROTOCOL.md §1.8
+ *   aliyun-mqtt-sign auth-body [FLAGS]  HTTPS authentication (PROTOCOL.md §3):
+ *                                       host, port, path, body
+ *   aliyun-mqtt-sign register [FLAGS]   dynamic registration (PROTOCOL.md §4):
+ *                                       the MQTT CONNECT fields (authType=
+ *                                       register, or regnwl with --nwl), or
+ *                                       with --https the HTTPS request
+ *   aliyun-mqtt-sign help [SUBCOMMAND]  usage (also --help, -h, SUB --help)
+ *   aliyun-mqtt-sign --version
  *
- * Exit status: 0 on success, 2 on bad input (one line on stderr naming the
- * field and the library status).
+ * The flags, their values, defaults and subcommands are the `flags` table
+ * below, which both the parser and the usage text read.
+ *
+ * Exit status: 0 on success; 1 when standard output cannot be written; 2 on
+ * bad input (one line on stderr naming the flag, and the library status or
+ * a pointer to --help). Arguments that are not flags are named by their
+ * position, never echoed: they may be secrets whose flag was forgotten.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +34,200 @@
 
 #define PROG "aliyun-mqtt-sign"
 
+/* Subcommands, as bits so that a flag can name the ones that take it. */
+enum {
+    CMD_SIGN = 1,
+    CMD_AUTH_BODY = 2,
+    CMD_REGISTER = 4,
+    CMD_DEVICE = CMD_SIGN | CMD_AUTH_BODY,
+    CMD_ALL = CMD_SIGN | CMD_AUTH_BODY | CMD_REGISTER,
+};
+
+static const struct command {
+    const char *name; /* "" for the default sign */
+    unsigned bit;
+    const char *summary; /* its line in the main usage */
+    const char *about;   /* the top of its own usage */
+    const char *example; /* the arguments after PROG */
+} commands[] = {
+    {"", CMD_SIGN, "sign: the MQTT CONNECT fields, host and port", "",
+     "--product-key a1B2c3D4e5F --device-name dev1 \\\n"
+     "      --device-secret S3cr3t --json"},
+    {"auth-body", CMD_AUTH_BODY, "the HTTPS authentication request",
+     "The HTTPS authentication request of a device: host, port, path and the\n"
+     "form body to POST.\n",
+     "auth-body --region ap-southeast-1"},
+    {"register", CMD_REGISTER, "dynamic registration: MQTT fields or HTTPS request",
+     "Dynamic registration by the ProductSecret: the MQTT CONNECT fields\n"
+     "(authType=register, or regnwl with --nwl), or with --https the HTTPS\n"
+     "request: host, port, path and body.\n",
+     "register --product-key a1B2c3D4e5F --device-name dev1 \\\n"
+     "      --product-secret Ks3Prod --random abc123 --https"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+enum flag_id {
+    F_PRODUCT_KEY, F_DEVICE_NAME, F_DEVICE_SECRET, F_PRODUCT_SECRET, F_RANDOM,
+    F_CLIENT_ID, F_TIMESTAMP, F_SIGN_METHOD, F_SECURE_MODE, F_EXTRA,
+    F_INSTANCE_ID, F_NWL, F_HTTPS, F_REGION, F_UPPERCASE, F_JSON, F_HELP,
+    F_VERSION,
+};
+
+/* One row per flag and group of subcommands; a flag whose values or
+ * default differ between subcommands has one row for each. The main usage
+ * prints the rows in this order under three headings (group_heading). */
+static const struct flag {
+    enum flag_id id;
+    const char *name;
+    const char *alias; /* a short name, or NULL */
+    const char *value; /* placeholder of its value; NULL: a switch */
+    const char *dflt;  /* NULL: none (required, or an action) */
+    const char *help;
+    unsigned cmds;
+} flags[] = {
+    {F_PRODUCT_KEY, "--product-key", NULL, "PK", "the golden device", "ProductKey", CMD_DEVICE},
+    {F_DEVICE_NAME, "--device-name", NULL, "DN", "the golden device", "DeviceName", CMD_DEVICE},
+    {F_DEVICE_SECRET, "--device-secret", NULL, "DS", "the golden device", "DeviceSecret",
+     CMD_DEVICE},
+    {F_CLIENT_ID, "--client-id", NULL, "ID", "PK.DN", "MQTT client id", CMD_DEVICE},
+    {F_TIMESTAMP, "--timestamp", NULL, "MS", "none", "milliseconds since 1970, 0 for none",
+     CMD_DEVICE},
+    {F_SIGN_METHOD, "--sign-method", NULL, "METHOD", "hmacsha256",
+     "hmacmd5|hmacsha1|hmacsha256|sha256 (sha256: sign only)", CMD_DEVICE},
+    {F_SECURE_MODE, "--secure-mode", NULL, "MODE", "tls", "tls|tcp", CMD_DEVICE},
+    {F_EXTRA, "--extra", NULL, "K=V,...", "none", "sign only: more client id parameters",
+     CMD_SIGN},
+    {F_PRODUCT_KEY, "--product-key", NULL, "PK", NULL, "ProductKey (required)", CMD_REGISTER},
+    {F_DEVICE_NAME, "--device-name", NULL, "DN", NULL, "DeviceName (required)", CMD_REGISTER},
+    {F_PRODUCT_SECRET, "--product-secret", NULL, "PS", NULL, "ProductSecret (required)",
+     CMD_REGISTER},
+    {F_RANDOM, "--random", NULL, "R", NULL, "1 to 32 letters and digits (required)",
+     CMD_REGISTER},
+    {F_CLIENT_ID, "--client-id", NULL, "ID", "PK.DN", "MQTT client id", CMD_REGISTER},
+    {F_SIGN_METHOD, "--sign-method", NULL, "METHOD", "hmacsha256", "hmacmd5|hmacsha1|hmacsha256",
+     CMD_REGISTER},
+    {F_SECURE_MODE, "--secure-mode", NULL, "MODE", "tls", "tls|tls-instance", CMD_REGISTER},
+    {F_INSTANCE_ID, "--instance-id", NULL, "ID", "none", "instanceId=ID, and the instance's host",
+     CMD_REGISTER},
+    {F_NWL, "--nwl", NULL, NULL, "authType=register",
+     "authType=regnwl, no preregistration", CMD_REGISTER},
+    {F_HTTPS, "--https", NULL, NULL, "the MQTT fields",
+     "print the HTTPS request instead", CMD_REGISTER},
+    {F_REGION, "--region", NULL, "REGION", "cn-shanghai", "region id", CMD_ALL},
+    {F_UPPERCASE, "--uppercase", NULL, NULL, "lower case", "upper-case hex digits", CMD_ALL},
+    {F_JSON, "--json", NULL, NULL, "name=value lines", "one JSON object", CMD_ALL},
+    {F_HELP, "--help", "-h", NULL, NULL, "this text; SUBCOMMAND --help: its flags", CMD_ALL},
+    {F_VERSION, "--version", NULL, NULL, NULL, "print the version", CMD_ALL},
+};
+#define N_FLAGS (sizeof flags / sizeof flags[0])
+
+/* The main usage's heading for a row. */
+static const char *group_heading(unsigned cmds) {
+    if (cmds == CMD_ALL) return "flags of every subcommand:";
+    return cmds & CMD_REGISTER ? "register flags:" : "sign and auth-body flags:";
+}
+
+#define HELP_COLUMN 24
+
+/* "  --name VALUE    help (default: D)", the default on a line of its own
+ * when the row would pass 80 columns. */
+static void print_flag(const struct flag *f) {
+    char left[48];
+    snprintf(left, sizeof left, "%s%s%s%s%s", f->alias ? f->alias : "", f->alias ? ", " : "",
+             f->name, f->value ? " " : "", f->value ? f->value : "");
+    printf("  %-*s%s", HELP_COLUMN - 2, left, f->help);
+    if (f->dflt) {
+        size_t width = HELP_COLUMN + strlen(f->help) + strlen(" (default: )") + strlen(f->dflt);
+        if (width > 80) {
+            printf("\n%*s", HELP_COLUMN, "");
+        } else {
+            putchar(' ');
+        }
+        printf("(default: %s)", f->dflt);
+    }
+    putchar('\n');
+}
+
+static const char golden_note[] =
+    "Without --product-key, --device-name and --device-secret (all three or\n"
+    "none), sign and auth-body use the golden device a14Xib5kdYd/light1983432:\n"
+    "client id SN1928339, timestamp 1539421321846, hmacsha1, tcp.\n";
+
+static void usage_main(void) {
+    printf("usage: " PROG " [SUBCOMMAND] [FLAGS]\n"
+           "Prints the credentials of an Alibaba Cloud IoT Platform device as\n"
+           "name=value lines, or as one JSON object with --json.\n"
+           "\nsubcommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        printf("  %-12s%s\n", commands[i].name[0] ? commands[i].name : "(none)",
+               commands[i].summary);
+    }
+    printf("  %-12s%s\n", "help [SUB]", "this text, or SUB's flags");
+    const char *heading = NULL;
+    for (size_t i = 0; i < N_FLAGS; i++) {
+        if (group_heading(flags[i].cmds) != heading) {
+            heading = group_heading(flags[i].cmds);
+            printf("\n%s\n", heading);
+        }
+        print_flag(&flags[i]);
+    }
+    printf("\n%s\nexamples:\n", golden_note);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        printf("  " PROG " %s\n", commands[i].example);
+    }
+}
+
+static void usage_command(const struct command *c) {
+    printf("usage: " PROG " %s [FLAGS]\n%s\nflags:\n", c->name, c->about);
+    for (size_t i = 0; i < N_FLAGS; i++) {
+        if (flags[i].cmds & c->bit) print_flag(&flags[i]);
+    }
+    if (c->bit & CMD_DEVICE) printf("\n%s", golden_note);
+    printf("\nexample:\n  " PROG " %s\n", c->example);
+}
+
+static const struct command *find_command(const char *name) {
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (commands[i].name[0] && strcmp(name, commands[i].name) == 0) return &commands[i];
+    }
+    return NULL;
+}
+
+/* The row of `name` for subcommand `bit`; *known tells whether any
+ * subcommand has the flag. */
+static const struct flag *find_flag(const char *name, unsigned bit, int *known) {
+    *known = 0;
+    for (size_t i = 0; i < N_FLAGS; i++) {
+        const struct flag *f = &flags[i];
+        if (strcmp(name, f->name) == 0 || (f->alias && strcmp(name, f->alias) == 0)) {
+            *known = 1;
+            if (f->cmds & bit) return f;
+        }
+    }
+    return NULL;
+}
+
+/* Whether the first n bytes of s could be a mistyped flag or subcommand
+ * name (lower-case letters and dashes, short), which an error may echo.
+ * Anything else may be a secret and is named by its position instead. */
+static int name_like(const char *s, size_t n) {
+    return n > 0 && n <= 24 && strspn(s, "abcdefghijklmnopqrstuvwxyz-") >= n;
+}
+
 static int usage_error(const char *what, const char *arg) {
     fprintf(stderr, PROG ": %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+    return 2;
+}
+
+/* A command-line mistake: one line, with a pointer to the usage of
+ * subcommand `cmd` ("" for the main usage). */
+static int usage_hint(const char *cmd, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(PROG ": ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try '" PROG "%s%s --help')\n", cmd[0] ? " " : "", cmd);
     return 2;
 }
 
@@ -135,17 +330,43 @@ static void print_pairs(const struct pair *pairs, size_t n, int port, int json) 
     if (json) printf("}\n");
 }
 
-int main(int argc, char **argv) {
-    enum { SIGN, AUTH_BODY, REGISTER } mode = SIGN;
+/* `help [SUBCOMMAND]`. */
+static int help_command(int argc, char **argv) {
+    if (argc > 3) return usage_hint("", "unexpected argument 3");
+    if (argc == 2 || strcmp(argv[2], "help") == 0 || strcmp(argv[2], "--help") == 0 ||
+        strcmp(argv[2], "-h") == 0) {
+        usage_main();
+        return 0;
+    }
+    const struct command *c = find_command(argv[2]);
+    if (c) {
+        usage_command(c);
+        return 0;
+    }
+    if (name_like(argv[2], strlen(argv[2]))) {
+        return usage_hint("", "unknown subcommand: %s", argv[2]);
+    }
+    return usage_hint("", "unexpected argument 2, not a subcommand");
+}
+
+/* Parses and runs the command line. Returns the exit status; 0 means
+ * stdout was written and is still to be flushed. */
+static int run(int argc, char **argv) {
+    const struct command *cmd = &commands[0];
     int first = 1;
-    if (argc > 1 && strcmp(argv[1], "auth-body") == 0) {
-        mode = AUTH_BODY;
-        first = 2;
-    } else if (argc > 1 && strcmp(argv[1], "register") == 0) {
-        mode = REGISTER;
+    if (argc > 1 && argv[1][0] != '-') {
+        if (strcmp(argv[1], "help") == 0) return help_command(argc, argv);
+        cmd = find_command(argv[1]);
+        if (!cmd) {
+            if (name_like(argv[1], strlen(argv[1]))) {
+                return usage_hint("", "unknown subcommand: %s", argv[1]);
+            }
+            return usage_hint("", "unexpected argument 1, not a flag or subcommand");
+        }
         first = 2;
     }
-    /* SPEC 1, second golden device. */
+    const unsigned mode = cmd->bit;
+    /* PROTOCOL.md §1.8, second golden device. */
     aliyun_mqtt_device dev = aliyun_mqtt_device_default();
     dev.product_key = "a14Xib5kdYd";
     dev.device_name = "light1983432";
@@ -161,79 +382,86 @@ int main(int argc, char **argv) {
     int cid_given = 0, ts_given = 0, method_given = 0, mode_given = 0;
 
     for (int i = first; i < argc; i++) {
-        const char *flag = argv[i];
-        if (strcmp(flag, "--uppercase") == 0) {
-            dev.uppercase_hex = true;
-            continue;
+        const char *arg = argv[i];
+        if (arg[0] != '-') {
+            return usage_hint(cmd->name, "unexpected argument %d, not a flag", i);
         }
-        if (strcmp(flag, "--json") == 0) {
-            json = 1;
-            continue;
+        int known;
+        const struct flag *f = find_flag(arg, mode, &known);
+        if (!f) {
+            size_t n = strcspn(arg, "=");
+            const char *what = known && cmd->name[0] ? "unknown flag for " : "unknown flag";
+            const char *sub = known && cmd->name[0] ? cmd->name : "";
+            if (!name_like(arg, n)) {
+                return usage_hint(cmd->name, "%s%s at argument %d", what, sub, i);
+            }
+            /* --flag=value: the value is not echoed. */
+            return usage_hint(cmd->name, "%s%s: %.*s%s", what, sub, (int)n, arg,
+                              arg[n] ? "=..." : "");
         }
-        if (mode == REGISTER && strcmp(flag, "--nwl") == 0) {
-            reg.auth_type = ALIYUN_MQTT_AUTH_REGNWL;
-            continue;
+        const char *val = NULL;
+        if (f->value) {
+            if (i + 1 >= argc) return usage_hint(cmd->name, "missing value for %s", f->name);
+            val = argv[++i];
         }
-        if (mode == REGISTER && strcmp(flag, "--https") == 0) {
-            https = 1;
-            continue;
-        }
-        if (i + 1 >= argc) {
-            return usage_error("missing value or unknown flag", flag);
-        }
-        const char *val = argv[++i];
-        if (strcmp(flag, "--product-key") == 0) {
-            pk = val;
-        } else if (strcmp(flag, "--device-name") == 0) {
-            dn = val;
-        } else if (strcmp(flag, "--device-secret") == 0) {
-            ds = val;
-        } else if (strcmp(flag, "--client-id") == 0) {
+        switch (f->id) {
+        case F_PRODUCT_KEY: pk = val; break;
+        case F_DEVICE_NAME: dn = val; break;
+        case F_DEVICE_SECRET: ds = val; break;
+        case F_PRODUCT_SECRET: reg.product_secret = val; break;
+        case F_RANDOM: reg.random = val; break;
+        case F_CLIENT_ID:
             dev.client_id = val;
             cid_given = 1;
-        } else if (strcmp(flag, "--timestamp") == 0) {
+            break;
+        case F_TIMESTAMP:
             if (parse_u64(val, &dev.timestamp_ms) != 0) {
                 return usage_error("--timestamp: not a decimal uint64", val);
             }
             ts_given = 1;
-        } else if (strcmp(flag, "--sign-method") == 0) {
+            break;
+        case F_SIGN_METHOD:
             if (parse_method(val, &dev.sign_method) != 0) {
                 return usage_error("--sign-method: not hmacmd5|hmacsha1|hmacsha256|sha256", val);
             }
             method_given = 1;
-        } else if (strcmp(flag, "--secure-mode") == 0) {
+            break;
+        case F_SECURE_MODE:
             if (strcmp(val, "tls") == 0) {
                 dev.secure_mode = ALIYUN_MQTT_SECURE_TLS;
             } else if (strcmp(val, "tcp") == 0) {
                 dev.secure_mode = ALIYUN_MQTT_SECURE_TCP;
-            } else if (mode == REGISTER && strcmp(val, "tls-instance") == 0) {
+            } else if (mode == CMD_REGISTER && strcmp(val, "tls-instance") == 0) {
                 dev.secure_mode = ALIYUN_MQTT_SECURE_TLS_INSTANCE;
             } else {
                 return usage_error("--secure-mode: not tls|tcp", val);
             }
             mode_given = 1;
-        } else if (strcmp(flag, "--region") == 0) {
-            region = val;
-        } else if (strcmp(flag, "--extra") == 0) {
-            dev.extra_params = val;
-        } else if (mode == REGISTER && strcmp(flag, "--product-secret") == 0) {
-            reg.product_secret = val;
-        } else if (mode == REGISTER && strcmp(flag, "--random") == 0) {
-            reg.random = val;
-        } else if (mode == REGISTER && strcmp(flag, "--instance-id") == 0) {
-            reg.instance_id = val;
-        } else {
-            return usage_error("unknown flag", flag);
+            break;
+        case F_EXTRA: dev.extra_params = val; break;
+        case F_INSTANCE_ID: reg.instance_id = val; break;
+        case F_NWL: reg.auth_type = ALIYUN_MQTT_AUTH_REGNWL; break;
+        case F_HTTPS: https = 1; break;
+        case F_REGION: region = val; break;
+        case F_UPPERCASE: dev.uppercase_hex = true; break;
+        case F_JSON: json = 1; break;
+        case F_HELP:
+            if (mode == CMD_SIGN) {
+                usage_main();
+            } else {
+                usage_command(cmd);
+            }
+            return 0;
+        case F_VERSION:
+            printf(PROG " %s\n", aliyun_mqtt_version());
+            return 0;
         }
     }
 
-    if (mode == REGISTER) {
+    if (mode == CMD_REGISTER) {
         if (!pk || !dn || !reg.product_secret || !reg.random) {
             return usage_error(
                 "register needs --product-key, --device-name, --product-secret and --random", NULL);
-        }
-        if (ds || ts_given || dev.extra_params) {
-            return usage_error("register takes no --device-secret, --timestamp or --extra", NULL);
         }
         reg.product_key = pk;
         reg.device_name = dn;
@@ -243,6 +471,7 @@ int main(int argc, char **argv) {
         reg.uppercase_hex = dev.uppercase_hex;
         aliyun_mqtt_status st;
         if (https) {
+            /* PROTOCOL.md §4 over HTTPS. */
             char host[ALIYUN_MQTT_HOST_NAME_SIZE], path[32], body[ALIYUN_MQTT_REGISTER_BODY_SIZE];
             st = aliyun_mqtt_register_body(&reg, body, sizeof body, NULL);
             if (st == ALIYUN_MQTT_OK) st = aliyun_mqtt_auth_host(region, host, sizeof host, NULL);
@@ -253,6 +482,7 @@ int main(int argc, char **argv) {
             print_pairs(out, 4, ALIYUN_MQTT_HTTPS_PORT, json);
             return 0;
         }
+        /* PROTOCOL.md §4 over MQTT; the host as in §2. */
         aliyun_mqtt_credentials cred;
         char host[ALIYUN_MQTT_HOST_NAME_SIZE];
         st = aliyun_mqtt_register_sign(&reg, &cred);
@@ -269,9 +499,6 @@ int main(int argc, char **argv) {
                                    {"port", NULL}};
         print_pairs(out, 5, ALIYUN_MQTT_PORT, json);
         return 0;
-    }
-    if (dev.secure_mode == ALIYUN_MQTT_SECURE_TLS_INSTANCE) {
-        return usage_error("--secure-mode: not tls|tcp", "tls-instance");
     }
 
     if (pk || dn || ds) {
@@ -291,7 +518,8 @@ int main(int argc, char **argv) {
         if (!mode_given) dev.secure_mode = defaults.secure_mode;
     }
 
-    if (mode == AUTH_BODY) {
+    if (mode == CMD_AUTH_BODY) {
+        /* PROTOCOL.md §3. */
         char host[ALIYUN_MQTT_HOST_NAME_SIZE], path[32], body[ALIYUN_MQTT_AUTH_BODY_SIZE];
         aliyun_mqtt_status st = aliyun_mqtt_auth_body(&dev, body, sizeof body, NULL);
         if (st == ALIYUN_MQTT_OK) st = aliyun_mqtt_auth_host(region, host, sizeof host, NULL);
@@ -302,6 +530,7 @@ int main(int argc, char **argv) {
         return 0;
     }
 
+    /* PROTOCOL.md §1; the host as in §2. */
     aliyun_mqtt_credentials cred;
     aliyun_mqtt_status st = aliyun_mqtt_sign(&dev, &cred);
     if (st != ALIYUN_MQTT_OK) {
@@ -319,4 +548,24 @@ int main(int argc, char **argv) {
                                {"port", NULL}};
     print_pairs(out, 5, ALIYUN_MQTT_PORT, json);
     return 0;
+}
+
+/* Everything printed went through the stdio buffer, whose error flag is
+ * sticky: a failed write anywhere, or a failing flush or close (a full
+ * disk, a closed descriptor), turns success into exit status 1. */
+static int close_stdout(void) {
+    int err = 0;
+    if (fflush(stdout) != 0) err = errno;
+    if (ferror(stdout) && err == 0) err = EIO;
+    if (fclose(stdout) != 0 && err == 0) err = errno;
+    if (err != 0) {
+        fprintf(stderr, PROG ": cannot write standard output: %s\n", strerror(err));
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int status = run(argc, argv);
+    return status == 0 ? close_stdout() : status;
 }

@@ -1,8 +1,13 @@
-"""Checks the aliyun-mqtt-sign CLI against SPEC's golden device and against
-Python's own hmac/hashlib for every sign method. Usage: cli_test.py CLI"""
+"""Checks the aliyun-mqtt-sign CLI against the golden device of
+docs/PROTOCOL.md §1.8 and against Python's own hmac/hashlib for every sign
+method, and its command line: usage, errors, write failures.
+Usage: cli_test.py CLI"""
 import hashlib
 import hmac
 import json
+import os
+import re
+import shlex
 import subprocess
 import sys
 
@@ -19,8 +24,13 @@ def check(cond, what):
         print("FAIL:", what, file=sys.stderr)
 
 
-def run(*args):
-    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=30)
+def run(*args, argv=None, **kwargs):
+    """Runs the CLI (or argv) and checks that whatever it printed ends with a newline."""
+    kwargs = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    r = subprocess.run(argv or [CLI, *args], text=True, timeout=30, **kwargs)
+    for name, text in (("stdout", r.stdout), ("stderr", r.stderr)):
+        check(text is None or text == "" or text.endswith("\n"), f"{args}: {name} ends with a newline: {text!r}")
+    return r
 
 
 def expected_password(method, ds, content):
@@ -30,7 +40,7 @@ def expected_password(method, ds, content):
     return hmac.new(ds.encode(), content.encode(), algo).hexdigest()
 
 
-# No arguments: SPEC's second golden device, exactly.
+# No arguments: the second golden device of PROTOCOL.md §1.8, exactly.
 r = run()
 check(r.returncode == 0 and r.stderr == "", f"no-arg run: {r.returncode} {r.stderr!r}")
 check(
@@ -116,7 +126,7 @@ for args, field, status in bad:
     if status:
         check(status in lines[0], f"{args}: status in {r.stderr!r}")
 
-# auth-body (SPEC 3): the body decodes to the fields, the sign is the
+# auth-body (PROTOCOL.md §3): the body decodes to the fields, the sign is the
 # golden password (same content and key).
 from urllib.parse import parse_qsl
 
@@ -140,7 +150,7 @@ for method in ("hmacmd5", "hmacsha1", "hmacsha256"):
 r = run("auth-body", "--sign-method", "sha256")
 check(r.returncode == 2 and "ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD" in r.stderr, f"auth-body sha256: {r.stderr!r}")
 
-# register (SPEC 4): MQTT fields, and the HTTPS body with --https.
+# register (PROTOCOL.md §4): MQTT fields, and the HTTPS body with --https.
 reg = ["register", "--product-key", pk, "--device-name", "sensor-0001", "--product-secret", "Ks3Prod",
        "--random", "abcdefghij12345"]
 content = f"deviceNamesensor-0001productKey{pk}randomabcdefghij12345"
@@ -175,6 +185,182 @@ for args, field, status in [
     lines = r.stderr.splitlines()
     check(r.returncode == 2 and r.stdout == "" and len(lines) == 1 and field in lines[0]
           and (status is None or status in lines[0]), f"{args}: {r.returncode} {r.stderr!r}")
+
+# Usage: --help, -h and help print it to stdout, exit 0, within 80 columns.
+usage = run("--help")
+check(usage.returncode == 0 and usage.stderr == "" and usage.stdout.startswith("usage: aliyun-mqtt-sign"),
+      f"--help: {usage.returncode} {usage.stderr!r}")
+for args in (["-h"], ["help"], ["help", "--help"], ["help", "help"]):
+    r = run(*args)
+    check(r.returncode == 0 and r.stdout == usage.stdout and r.stderr == "", f"{args}: same as --help")
+lines = usage.stdout.splitlines()
+check(len(lines) <= 60, f"--help is {len(lines)} lines")
+
+
+def section(text, heading):
+    """The lines after the line `heading` up to the next blank line."""
+    lines = text.splitlines()
+    if heading not in lines:
+        return []
+    out = []
+    for line in lines[lines.index(heading) + 1:]:
+        if not line.strip():
+            break
+        out.append(line)
+    return out
+
+
+ROW = re.compile(r"^  (?:-h, )?(--[a-z-]+)(?: ([A-Z][^ ]*))?  ")
+
+
+def rows(lines):
+    """{flag: (placeholder or None, row text with its continuation lines)} of flag rows."""
+    out, last = {}, None
+    for line in lines:
+        m = ROW.match(line)
+        if m:
+            last = m.group(1)
+            out.setdefault(last, [m.group(2), ""])
+            out[last][1] += line
+        elif last and line.startswith("    "):
+            out[last][1] += line
+    return out
+
+
+def examples(text):
+    """The example command lines, backslash continuations joined."""
+    lines = section(text, "examples:") or section(text, "example:")
+    joined = "\n".join(lines).replace("\\\n", " ")
+    return [shlex.split(line) for line in joined.splitlines()]
+
+
+subcommands = [line.split()[0] for line in section(usage.stdout, "subcommands:")]
+check(subcommands == ["(none)", "auth-body", "register", "help"], f"subcommands in --help: {subcommands}")
+main_rows = {}
+for heading in [line for line in lines if line.endswith("flags:") or line.endswith("subcommand:")]:
+    main_rows.update(rows(section(usage.stdout, heading)))
+check(len(main_rows) >= 18, f"flags in --help: {sorted(main_rows)}")
+
+# SUBCOMMAND --help, -h and help SUBCOMMAND: its usage, flags, defaults, an example.
+sub_rows = {}
+for sub in ("auth-body", "register"):
+    r = run(sub, "--help")
+    check(r.returncode == 0 and r.stderr == "" and r.stdout.startswith(f"usage: aliyun-mqtt-sign {sub} "),
+          f"{sub} --help: {r.returncode} {r.stdout[:60]!r} {r.stderr!r}")
+    for args in ([sub, "-h"], ["help", sub], [sub, "--json", "--help"]):
+        other = run(*args)
+        check(other.returncode == 0 and other.stdout == r.stdout, f"{args}: same as {sub} --help")
+    sub_rows[sub] = rows(section(r.stdout, "flags:"))
+    check(len(sub_rows[sub]) >= 10, f"{sub} --help flags: {sorted(sub_rows[sub])}")
+    ex = examples(r.stdout)
+    check(len(ex) == 1 and ex[0][:2] == ["aliyun-mqtt-sign", sub], f"{sub} --help example: {ex}")
+    check(all(len(line) <= 80 for line in r.stdout.splitlines()), f"{sub} --help within 80 columns")
+for sub, table in [("main", main_rows)] + list(sub_rows.items()):
+    for flag, (value, text) in table.items():
+        if flag not in ("--help", "--version"):
+            check("(default: " in text or "(required)" in text, f"{sub} --help: no default for {flag}: {text!r}")
+check(all(len(line) <= 80 for line in lines), "--help within 80 columns")
+
+# The usage and the parser agree: a flag is listed for a subcommand exactly
+# when the parser takes it there ("unknown flag" otherwise), and it takes a
+# value exactly when the usage shows a placeholder.
+candidates = set(main_rows) | set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage.stdout))
+candidates |= {"--bogus", "--device-secret", "--extra", "--timestamp", "--nwl", "--https", "--instance-id",
+               "--product-secret", "--random", "-h"}
+accepted = {}
+for sub in ("sign", "auth-body", "register"):
+    prefix = [] if sub == "sign" else [sub]
+    accepted[sub] = set()
+    for flag in sorted(candidates):
+        r = run(*prefix, flag)
+        if "unknown flag" not in r.stderr:
+            accepted[sub].add(flag)
+            missing = "missing value" in r.stderr
+            placeholder = (main_rows.get(flag) or [None])[0]
+            check(missing == (placeholder is not None), f"{sub} {flag}: value {placeholder} vs {r.stderr!r}")
+        else:
+            check(r.returncode == 2, f"{sub} {flag}: exit {r.returncode}")
+for sub in ("auth-body", "register"):
+    listed = set(sub_rows[sub]) | ({"-h"} if "--help" in sub_rows[sub] else set())
+    check(accepted[sub] == listed, f"{sub}: accepted {sorted(accepted[sub] - listed)} unlisted, "
+          f"listed {sorted(listed - accepted[sub])} refused")
+    for flag, (value, _) in sub_rows[sub].items():
+        check(value == (main_rows.get(flag) or [None])[0], f"{sub} {flag}: placeholder {value}")
+everything = accepted["sign"] | accepted["auth-body"] | accepted["register"]
+check(everything == set(main_rows) | {"-h"}, f"accepted {sorted(everything - set(main_rows))} unlisted, "
+      f"listed {sorted(set(main_rows) - everything)} refused")
+check("--bogus" not in everything and {"--device-secret", "--timestamp", "--extra"} & accepted["register"] == set()
+      and {"--nwl", "--https", "--random"} & accepted["sign"] == set(), f"accepted: {accepted}")
+
+# The examples run.
+ex = examples(usage.stdout)
+check(len(ex) == 3 and [e[1] if e[1][0] != "-" else "" for e in ex] == ["", "auth-body", "register"],
+      f"--help examples: {ex}")
+for e in ex:
+    r = run(*e[1:])
+    check(r.returncode == 0 and r.stdout and r.stderr == "", f"example {e}: {r.returncode} {r.stderr!r}")
+
+# --version: the version of Cargo.toml.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Cargo.toml")) as f:
+    version = re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)
+r = run("--version")
+check(r.returncode == 0 and r.stdout == f"aliyun-mqtt-sign {version}\n" and r.stderr == "",
+      f"--version: {r.returncode} {r.stdout!r}, Cargo.toml {version}")
+
+
+def usage_mistake(args, named, sub=None):
+    """Exit 2, nothing on stdout, one stderr line naming it and the --help to try."""
+    r = run(*args)
+    hint = f"(try 'aliyun-mqtt-sign{' ' + sub if sub else ''} --help')"
+    check(r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1 and r.stderr.endswith(f"{hint}\n")
+          and named in r.stderr, f"{args}: {r.returncode} {r.stderr!r}")
+    return r
+
+
+# Unknown flags and subcommands, missing values.
+usage_mistake(["--foo"], "unknown flag: --foo")
+usage_mistake(["--json", "--foo", "1"], "unknown flag: --foo")
+usage_mistake(["--nwl"], "unknown flag: --nwl")
+usage_mistake(["register", "--foo"], "unknown flag: --foo", "register")
+usage_mistake(["register", "--device-secret", "x"], "unknown flag for register: --device-secret", "register")
+usage_mistake(["auth-body", "--extra", "a=b"], "unknown flag for auth-body: --extra", "auth-body")
+usage_mistake(["frobnicate"], "unknown subcommand: frobnicate")
+usage_mistake(["help", "frobnicate"], "unknown subcommand: frobnicate")
+usage_mistake(["--region"], "missing value for --region")
+usage_mistake(["--json", "--timestamp"], "missing value for --timestamp")
+usage_mistake(["auth-body", "--client-id"], "missing value for --client-id", "auth-body")
+usage_mistake(["register", "--product-key", "pk", "--random"], "missing value for --random", "register")
+
+# A stray argument (a secret whose flag was forgotten) is named by its
+# position, never echoed; so is a --flag=value's value.
+secret = "Zq8SECRETvalue31x"
+for args, position, sub in [
+    ([secret], 1, None),
+    (["--product-key", "pk", secret], 3, None),
+    (["--device-name", "dev1", "--json", secret, "--device-secret"], 4, None),
+    (["auth-body", secret], 2, "auth-body"),
+    (["register", "--random", "r1", secret], 4, "register"),
+    (["help", secret], 2, None),
+    (["help", "register", secret], 3, None),
+    (["-" + secret], 1, None),
+]:
+    r = usage_mistake(args, f"argument {position}", sub)
+    check(secret not in r.stderr and secret not in r.stdout, f"{args}: echoed {r.stderr!r}")
+r = usage_mistake(["--device-secret=" + secret], "unknown flag: --device-secret=")
+check(secret not in r.stderr, f"--device-secret=: echoed {r.stderr!r}")
+
+# Output that cannot be written: exit 1 and a message on stderr, --help too.
+for args in ([], ["--json"], ["--help"], ["register", "--help"], ["--version"], reg):
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            r = run(*args, stdout=full)
+        check(r.returncode == 1 and r.stderr.count("\n") == 1 and "standard output" in r.stderr,
+              f"{args} > /dev/full: {r.returncode} {r.stderr!r}")
+    r = run(*args, argv=["sh", "-c", 'exec >&-; exec "$0" "$@"', CLI, *args])
+    check(r.returncode == 1 and r.stderr.count("\n") == 1 and "standard output" in r.stderr,
+          f"{args} with stdout closed: {r.returncode} {r.stderr!r}")
+r = run("--foo", argv=["sh", "-c", 'exec >&-; exec "$0" "$@"', CLI, "--foo"])
+check(r.returncode == 2 and "unknown flag: --foo" in r.stderr, f"--foo with stdout closed: {r.returncode}")
 
 print(f"{checks - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
