@@ -3,7 +3,7 @@
  *   bench [iterations]      (default 200000 per method)
  *
  * Prints one line per method: ns per call (client id, user name and
- * password of SPEC's second golden device), the best of 5 rounds. */
+ * password of the second golden device of PROTOCOL.md §1.8), the best of 5 rounds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

@@ -5,7 +5,7 @@
  *              --product-key PK --device-name DN --device-secret DS
  *              [--client-id ID] [--timestamp MS] [--sign-method M]
  *              [--mqtt-cafile CA.pem] [--topic T]
- *     SPEC 3: POST the body aliyun_mqtt_auth_body builds to URL/auth/devicename,
+ *     PROTOCOL.md §3: POST the body aliyun_mqtt_auth_body builds to URL/auth/devicename,
  *     parse the reply, then connect MQTT over TLS to the host and port of
  *     the reply with user name iotId and password iotToken (and publish to
  *     T if given).
@@ -13,15 +13,15 @@
  *   https_auth register-https --url ... --cafile CA.pem --product-key PK
  *              --device-name DN --product-secret PS --random R
  *              --mqtt-host H --mqtt-port P [--mqtt-cafile CA.pem]
- *     SPEC 4 over HTTPS: POST /auth/register/device, parse the DeviceSecret,
- *     then connect as in SPEC 1 with it.
+ *     PROTOCOL.md §4 over HTTPS: POST /auth/register/device, parse the DeviceSecret,
+ *     then connect as in PROTOCOL.md §1 with it.
  *
  *   https_auth register-mqtt --mqtt-host H --mqtt-port P --mqtt-cafile CA.pem
  *              --product-key PK --device-name DN --product-secret PS --random R
  *              [--nwl] [--secret-file F]
- *     SPEC 4 over MQTT: connect with authType=register, wait for the
+ *     PROTOCOL.md §4 over MQTT: connect with authType=register, wait for the
  *     /ext/register reply, store the DeviceSecret in F, reconnect with it as
- *     in SPEC 1. With --nwl: authType=regnwl, /ext/regnwl, then connwl.
+ *     in PROTOCOL.md §1. With --nwl: authType=regnwl, /ext/regnwl, then connwl.
  *
  * Exit status: 0 when every step succeeded, 1 when a step failed (the line
  * on stderr says which), 2 on bad arguments.
@@ -160,7 +160,7 @@ static void mqtt_close(MQTTClient *client) {
     MQTTClient_destroy(client);
 }
 
-/* Connects as in SPEC 1 with `dev`, publishes, disconnects. */
+/* Connects as in PROTOCOL.md §1 with `dev`, publishes, disconnects. */
 static int connect_with_secret(const struct args *a, aliyun_mqtt_device *dev) {
     dev->secure_mode = a->mqtt_cafile ? ALIYUN_MQTT_SECURE_TLS : ALIYUN_MQTT_SECURE_TCP;
     aliyun_mqtt_credentials cred;

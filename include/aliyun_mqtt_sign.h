@@ -16,16 +16,16 @@
 // Longest accepted ProductKey (the vendor SDK's limit).
 #define ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN 20
 
-// Shortest accepted DeviceName (SPEC 1).
+// Shortest accepted DeviceName (PROTOCOL.md §1.7).
 #define ALIYUN_MQTT_DEVICE_NAME_MIN_LEN 4
 
-// Longest accepted DeviceName (SPEC 1).
+// Longest accepted DeviceName (PROTOCOL.md §1.7).
 #define ALIYUN_MQTT_DEVICE_NAME_MAX_LEN 32
 
 // Longest accepted DeviceSecret (the vendor SDK's limit).
 #define ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN 64
 
-// Longest accepted caller client id (SPEC 1: at most 64 characters).
+// Longest accepted caller client id (PROTOCOL.md §1.7: at most 64 characters).
 #define ALIYUN_MQTT_CLIENT_ID_MAX_LEN 64
 
 // Longest accepted `extra_params` string.
@@ -105,7 +105,7 @@
 // Buffer size for any `aliyun_mqtt_register_body` output.
 #define ALIYUN_MQTT_REGISTER_BODY_SIZE 272
 
-// MQTT port of the public instance, for TCP and TLS alike (SPEC 2).
+// MQTT port of the public instance, for TCP and TLS alike (PROTOCOL.md §2.1).
 #define ALIYUN_MQTT_PORT 1883
 
 // Port of the WebSocket endpoint (`ws://` and `wss://`).
@@ -135,7 +135,7 @@
 // MAJOR * 10000 + MINOR * 100 + PATCH (kept in sync by a test).
 #define ALIYUN_MQTT_VERSION_NUMBER 100
 
-// `authType` values (SPEC 4): of `aliyun_mqtt_registration.auth_type` and
+// `authType` values (PROTOCOL.md §4): of `aliyun_mqtt_registration.auth_type` and
 // `aliyun_mqtt_verify_info.auth_type`.
 enum aliyun_mqtt_auth_type
 #ifdef __cplusplus
@@ -156,7 +156,7 @@ enum aliyun_mqtt_auth_type
 typedef uint32_t aliyun_mqtt_auth_type;
 #endif // __cplusplus
 
-// Secure modes, the values of `aliyun_mqtt_device.secure_mode` (SPEC 1).
+// Secure modes, the values of `aliyun_mqtt_device.secure_mode` (PROTOCOL.md §1.6).
 enum aliyun_mqtt_secure_mode
 #ifdef __cplusplus
   : int32_t
@@ -171,7 +171,7 @@ enum aliyun_mqtt_secure_mode
 typedef int32_t aliyun_mqtt_secure_mode;
 #endif // __cplusplus
 
-// Sign methods, the values of `aliyun_mqtt_device.sign_method` (SPEC 1).
+// Sign methods, the values of `aliyun_mqtt_device.sign_method` (PROTOCOL.md §1.4).
 // Zero is not a method, so a zero-filled device is rejected.
 enum aliyun_mqtt_sign_method
 #ifdef __cplusplus
@@ -425,7 +425,7 @@ typedef struct aliyun_mqtt_register_reply {
   char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
   // `deviceName`.
   char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
-  // `deviceSecret`: store it and connect with it (SPEC 1).
+  // `deviceSecret`: store it and connect with it (PROTOCOL.md §1).
   char device_secret[ALIYUN_MQTT_DEVICE_SECRET_SIZE];
 } aliyun_mqtt_register_reply;
 
@@ -568,10 +568,10 @@ aliyun_mqtt_status aliyun_mqtt_verify_identify(const char *mqtt_client_id,
 // -2 and a known `signmethod` (hmacmd5 when absent). `device_secret` is
 // what the connection is checked against, by its `authType` (see
 // `aliyun_mqtt_verify_identify`, which tells it before the lookup):
-// - none: the DeviceSecret; the SPEC 1 content is rebuilt from what was
+// - none: the DeviceSecret; the PROTOCOL.md §1 content is rebuilt from what was
 //   submitted;
 // - `register` or `regnwl`: the ProductSecret; the content is
-//   `deviceName..productKey..random..` (SPEC 4);
+//   `deviceName..productKey..random..` (PROTOCOL.md §4);
 // - `connwl`: the deviceToken, which the password must equal.
 //
 // Signatures are compared case-insensitively; every comparison takes a
@@ -707,7 +707,7 @@ aliyun_mqtt_status aliyun_mqtt_auth_path(char *buf, size_t cap, size_t *out_len)
 // As for `aliyun_mqtt_auth_path`.
 aliyun_mqtt_status aliyun_mqtt_register_path(char *buf, size_t cap, size_t *out_len);
 
-// Writes the HTTPS authentication body (SPEC 3):
+// Writes the HTTPS authentication body (PROTOCOL.md §3):
 // `productKey=..&deviceName=..&clientId=..[&timestamp=..]&signmethod=..
 // &sign=..&version=default&resources=mqtt`, values percent-encoded, `sign`
 // the hex HMAC of the same content as the MQTT password.
@@ -730,7 +730,7 @@ aliyun_mqtt_status aliyun_mqtt_auth_body(const struct aliyun_mqtt_device *dev,
 // `ALIYUN_MQTT_AUTH_REGISTER`, lower-case hex.
 struct aliyun_mqtt_registration aliyun_mqtt_registration_default(void);
 
-// Writes the three CONNECT fields of an MQTT dynamic registration (SPEC 4)
+// Writes the three CONNECT fields of an MQTT dynamic registration (PROTOCOL.md §4)
 // into `out`: client identifier
 // `cid|securemode=2,authType=register,random=R,signmethod=M[,instanceId=I]|`,
 // user name `deviceName&productKey`, password
@@ -752,7 +752,7 @@ struct aliyun_mqtt_registration aliyun_mqtt_registration_default(void);
 aliyun_mqtt_status aliyun_mqtt_register_sign(const struct aliyun_mqtt_registration *reg,
                                              struct aliyun_mqtt_credentials *out);
 
-// Writes the HTTPS dynamic registration body (SPEC 4) for
+// Writes the HTTPS dynamic registration body (PROTOCOL.md §4) for
 // `POST /auth/register/device`:
 // `productKey=..&deviceName=..&random=..&sign=..&signMethod=..`, `sign` as
 // the MQTT registration password. `ALIYUN_MQTT_REGISTER_BODY_SIZE` always
@@ -770,7 +770,7 @@ aliyun_mqtt_status aliyun_mqtt_register_body(const struct aliyun_mqtt_registrati
                                              size_t cap,
                                              size_t *out_len);
 
-// Parses the reply to the HTTPS authentication request (SPEC 3):
+// Parses the reply to the HTTPS authentication request (PROTOCOL.md §3):
 // `{"code":200,"data":{"iotId":..,"iotToken":..,"resources":{"mqtt":
 // {"host":..,"port":..}}},"message":..}` in any field order, with any
 // whitespace, escapes, extra fields and nesting up to
@@ -791,7 +791,7 @@ aliyun_mqtt_status aliyun_mqtt_parse_auth_reply(const char *reply,
                                                 size_t len,
                                                 struct aliyun_mqtt_auth_reply *out);
 
-// Parses the reply to the HTTPS dynamic registration request (SPEC 4):
+// Parses the reply to the HTTPS dynamic registration request (PROTOCOL.md §4):
 // `{"code":200,"data":{"productKey":..,"deviceName":..,"deviceSecret":..},
 // "message":..}`. Robust and strict as `aliyun_mqtt_parse_auth_reply`; the
 // three values are checked as a ProductKey, DeviceName and DeviceSecret
@@ -804,7 +804,7 @@ aliyun_mqtt_status aliyun_mqtt_parse_register_reply(const char *reply,
                                                     size_t len,
                                                     struct aliyun_mqtt_register_reply *out);
 
-// Parses the `/ext/register` MQTT payload (SPEC 4):
+// Parses the `/ext/register` MQTT payload (PROTOCOL.md §4):
 // `{"productKey":..,"deviceName":..,"deviceSecret":..}`. Statuses as for
 // `aliyun_mqtt_parse_register_reply` except `..._SERVER_REFUSED`;
 // `out->code` is 0 and `out->message` "".
@@ -816,7 +816,7 @@ aliyun_mqtt_status aliyun_mqtt_parse_ext_register(const char *payload,
                                                   size_t len,
                                                   struct aliyun_mqtt_register_reply *out);
 
-// Parses the `/ext/regnwl` MQTT payload (SPEC 4): `{"clientId":..,
+// Parses the `/ext/regnwl` MQTT payload (PROTOCOL.md §4): `{"clientId":..,
 // "productKey":..,"deviceName":..,"deviceToken":..}`. Robust and strict as
 // `aliyun_mqtt_parse_auth_reply`; the values are checked as a client id,
 // ProductKey, DeviceName and deviceToken (`..._INVALID_CLIENT_ID`,
@@ -831,7 +831,7 @@ aliyun_mqtt_status aliyun_mqtt_parse_ext_regnwl(const char *payload,
                                                 struct aliyun_mqtt_regnwl_reply *out);
 
 // Writes the CONNECT fields of the `connwl` connection that follows
-// `regnwl` (SPEC 4): client identifier
+// `regnwl` (PROTOCOL.md §4): client identifier
 // `clientId|securemode=-2,authType=connwl|`, user name
 // `deviceName&productKey`, password the deviceToken. The reply is checked
 // again (it may have been stored and reloaded). On error every field of

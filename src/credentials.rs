@@ -1,4 +1,4 @@
-//! The CONNECT fields of a device that holds its DeviceSecret (SPEC 1).
+//! The CONNECT fields of a device that holds its DeviceSecret (PROTOCOL.md §1).
 
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
@@ -242,7 +242,7 @@ const USERNAME: List = [
     PAD,
 ];
 
-/// The signed content of SPEC 1: `clientId{cid}deviceName{dn}productKey{pk}`
+/// The signed content of PROTOCOL.md §1.3: `clientId{cid}deviceName{dn}productKey{pk}`
 /// and `timestamp{ts}` when there is one (names in alphabetical order).
 const CONTENT: List = [
     lit(b"clientId", ALWAYS),
@@ -487,7 +487,7 @@ const CONTENT_MAX_LEN: usize = b"clientIddeviceNameproductKeytimestamp".len()
     + ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN
     + 20; // digits of u64::MAX
 
-/// The signed content of SPEC 1 ([`CONTENT`]), piece by piece.
+/// The signed content of PROTOCOL.md §1.3 ([`CONTENT`]), piece by piece.
 #[cfg(target_os = "none")]
 impl Content for &Pieces<'_> {
     fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {

@@ -1,4 +1,4 @@
-//! Endpoints (SPEC 2): host names, the WebSocket URL and the TLS root.
+//! Endpoints (PROTOCOL.md §2): host names, the WebSocket URL and the TLS root.
 //! Ports are constants in [`crate::limits`]: `ALIYUN_MQTT_PORT` (1883),
 //! `ALIYUN_MQTT_WEBSOCKET_PORT` and `ALIYUN_MQTT_HTTPS_PORT` (443),
 //! `ALIYUN_MQTT_INSTANCE_TLS_PORT` (8883).
@@ -75,7 +75,7 @@ pub fn custom_host(host: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     emit(out, &[host])
 }
 
-/// The platform's TLS root (SPEC 2), GlobalSign Root CA (R1), valid until
+/// The platform's TLS root (PROTOCOL.md §2.3), GlobalSign Root CA (R1), valid until
 /// 2028-01-28 12:00:00 UTC, as PEM text (Debian's GlobalSign_Root_CA.pem).
 pub const ROOT_CA_PEM: &str = include_str!("certs/globalsign_root_ca.pem");
 

@@ -1,4 +1,4 @@
-//! HTTPS authentication (SPEC 3) and HTTPS dynamic registration (SPEC 4):
+//! HTTPS authentication (PROTOCOL.md §3) and HTTPS dynamic registration (PROTOCOL.md §4):
 //! the request path and the `application/x-www-form-urlencoded` body. The
 //! Host is [`crate::endpoints::auth_host`]; replies are parsed by
 //! [`crate::reply`].
@@ -28,7 +28,7 @@ pub fn register_path(out: &mut [u8]) -> Result<usize, Error> {
 /// Writes the HTTPS authentication body and a NUL into `out`:
 /// `productKey=..&deviceName=..&clientId=..[&timestamp=..]&signmethod=..
 /// &sign=..&version=default&resources=mqtt`, every value percent-encoded,
-/// `sign` computed over the same content as the MQTT password (SPEC 1).
+/// `sign` computed over the same content as the MQTT password (PROTOCOL.md §1).
 ///
 /// The device is validated as for the MQTT fields; besides, `sha256` is
 /// refused (`ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`: the HTTPS endpoint takes

@@ -4,13 +4,13 @@
 
 /// Longest accepted ProductKey (the vendor SDK's limit).
 pub const ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN: usize = 20;
-/// Shortest accepted DeviceName (SPEC 1).
+/// Shortest accepted DeviceName (PROTOCOL.md §1.7).
 pub const ALIYUN_MQTT_DEVICE_NAME_MIN_LEN: usize = 4;
-/// Longest accepted DeviceName (SPEC 1).
+/// Longest accepted DeviceName (PROTOCOL.md §1.7).
 pub const ALIYUN_MQTT_DEVICE_NAME_MAX_LEN: usize = 32;
 /// Longest accepted DeviceSecret (the vendor SDK's limit).
 pub const ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN: usize = 64;
-/// Longest accepted caller client id (SPEC 1: at most 64 characters).
+/// Longest accepted caller client id (PROTOCOL.md §1.7: at most 64 characters).
 pub const ALIYUN_MQTT_CLIENT_ID_MAX_LEN: usize = 64;
 /// Longest accepted `extra_params` string.
 pub const ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN: usize = 128;
@@ -69,7 +69,7 @@ pub const ALIYUN_MQTT_AUTH_BODY_SIZE: usize = 496;
 /// Buffer size for any `aliyun_mqtt_register_body` output.
 pub const ALIYUN_MQTT_REGISTER_BODY_SIZE: usize = 272;
 
-/// MQTT port of the public instance, for TCP and TLS alike (SPEC 2).
+/// MQTT port of the public instance, for TCP and TLS alike (PROTOCOL.md §2.1).
 pub const ALIYUN_MQTT_PORT: u16 = 1883;
 /// Port of the WebSocket endpoint (`ws://` and `wss://`).
 pub const ALIYUN_MQTT_WEBSOCKET_PORT: u16 = 443;

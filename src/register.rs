@@ -1,4 +1,4 @@
-//! Dynamic registration, one secret per product (SPEC 4): the MQTT
+//! Dynamic registration, one secret per product (PROTOCOL.md §4): the MQTT
 //! credentials of `authType=register` and `authType=regnwl`, and those of
 //! the `authType=connwl` connection that follows `regnwl`.
 

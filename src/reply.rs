@@ -1,4 +1,4 @@
-//! Parsers for what the platform sends back (SPEC 3 and 4): the HTTPS
+//! Parsers for what the platform sends back (PROTOCOL.md §3 and §4): the HTTPS
 //! authentication and registration replies and the `/ext/register` and
 //! `/ext/regnwl` MQTT payloads. Each reads JSON of at most
 //! `ALIYUN_MQTT_REPLY_MAX_LEN` bytes without allocating, into fixed-size
@@ -51,7 +51,7 @@ impl<const N: usize> core::fmt::Debug for Text<N> {
     }
 }
 
-/// A successful HTTPS authentication (`/auth/devicename`, SPEC 3).
+/// A successful HTTPS authentication (`/auth/devicename`, PROTOCOL.md §3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AuthReply {
     /// The reply's `code` (200 on success).
@@ -154,7 +154,7 @@ fn envelope(
     Ok(())
 }
 
-/// Parses the reply to `POST /auth/devicename` (SPEC 3):
+/// Parses the reply to `POST /auth/devicename` (PROTOCOL.md §3):
 /// `{"code":200,"data":{"iotId":..,"iotToken":..,"resources":{"mqtt":
 /// {"host":..,"port":..}}},"message":..}`, fields in any order, with any
 /// whitespace, escapes and extra fields.
@@ -176,7 +176,7 @@ pub fn parse_auth_reply(json: &[u8], out: &mut AuthReply) -> Result<(), S> {
     clear_unless_refused(result, out, |o| (&mut o.code, &mut o.message))
 }
 
-/// Parses the reply to `POST /auth/register/device` (SPEC 4):
+/// Parses the reply to `POST /auth/register/device` (PROTOCOL.md §4):
 /// `{"code":200,"data":{"productKey":..,"deviceName":..,"deviceSecret":..},
 /// "message":..}`. Errors as for [`parse_auth_reply`]; the three values
 /// are checked as a ProductKey, DeviceName and DeviceSecret.
@@ -189,7 +189,7 @@ pub fn parse_register_reply(json: &[u8], out: &mut RegisterReply) -> Result<(), 
     clear_unless_refused(result, out, |o| (&mut o.code, &mut o.message))
 }
 
-/// Parses the `/ext/register` payload (SPEC 4):
+/// Parses the `/ext/register` payload (PROTOCOL.md §4):
 /// `{"productKey":..,"deviceName":..,"deviceSecret":..}`. `out.code` is 0
 /// and `out.message` "". On error `out` is cleared.
 pub fn parse_ext_register(json: &[u8], out: &mut RegisterReply) -> Result<(), S> {
@@ -216,7 +216,7 @@ fn device_secret_fields(json: &[u8], under_data: bool, out: &mut RegisterReply) 
     text(json, ds, &mut out.device_secret, validate::device_secret)
 }
 
-/// Parses the `/ext/regnwl` payload (SPEC 4): `{"clientId":..,
+/// Parses the `/ext/regnwl` payload (PROTOCOL.md §4): `{"clientId":..,
 /// "productKey":..,"deviceName":..,"deviceToken":..}`; the values are
 /// checked as a client id, ProductKey, DeviceName and deviceToken. On
 /// error `out` is cleared.

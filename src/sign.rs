@@ -5,7 +5,7 @@ use crate::text::find;
 #[cfg(any_method)]
 use crate::writer::copy_prefix;
 
-/// How the password is computed (SPEC 1). The numbers are the C values.
+/// How the password is computed (PROTOCOL.md §1.4). The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignMethod {
     /// `hmacmd5`: HMAC-MD5 keyed by the secret.

@@ -114,7 +114,7 @@ pub(crate) const PRODUCT_KEY: Rule = rule(
     S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
 );
 
-/// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:` (SPEC 1).
+/// DeviceName: 4..=32 of letters, digits, `-`, `_`, `@`, `.`, `:` (PROTOCOL.md §1.7).
 pub(crate) const DEVICE_NAME: Rule = rule(
     ALIYUN_MQTT_DEVICE_NAME_MIN_LEN,
     ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,

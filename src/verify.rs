@@ -1,4 +1,4 @@
-//! The server side of SPEC 1: checks the CONNECT fields a device sent the
+//! The server side of PROTOCOL.md §1: checks the CONNECT fields a device sent the
 //! way the platform does, for test brokers and device test benches.
 
 use crate::limits::ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN;
@@ -23,7 +23,7 @@ pub struct Identity<'a> {
     pub secure_mode: i32,
     /// `timestamp` as submitted (1 to 20 digits) and its value.
     pub timestamp: Option<(&'a [u8], u64)>,
-    /// `authType`, when sent (dynamic registration, SPEC 4).
+    /// `authType`, when sent (dynamic registration, PROTOCOL.md §4).
     pub auth_type: Option<AuthType>,
     /// `random` of a registration (empty otherwise).
     pub random: &'a [u8],
@@ -163,7 +163,7 @@ fn parse_u64(digits: &[u8]) -> Option<u64> {
 ///   the content is rebuilt from what was submitted (clientId only when
 ///   non-empty, timestamp only when present);
 /// - `authType=register` or `regnwl`: the signature under the ProductSecret
-///   `secret` of `deviceName..productKey..random..` (SPEC 4);
+///   `secret` of `deviceName..productKey..random..` (PROTOCOL.md §4);
 /// - `authType=connwl`: `password` equals the deviceToken `secret`.
 ///
 /// Hex digits are compared case-insensitively; every comparison takes the

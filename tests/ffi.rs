@@ -163,7 +163,7 @@ fn longest() -> Dev {
 fn test_sizes_fit_longest_device_succeed() {
     let d = longest();
     // The client id reaches its bound only with the longest mode and method
-    // name; "securemode=2" is one byte short of "-2" (reserved for SPEC 4).
+    // name; "securemode=2" is one byte short of "-2" (reserved for PROTOCOL.md §4).
     assert_eq!(
         call(aliyun_mqtt_client_id, &d).unwrap().len(),
         ALIYUN_MQTT_CLIENT_ID_SIZE - 2

@@ -3,7 +3,7 @@ them in qemu-system-arm with semihosting, and prints the library's footprint.
 
 For each configuration it:
 - builds c_examples/firmware (firmware.elf: every enabled method checked
-  against SPEC's golden values, a disabled one must be refused; budget.elf:
+  against the golden values of PROTOCOL.md §1.8, a disabled one must be refused; budget.elf:
   one aliyun_mqtt_sign call) with cmake/arm-none-eabi.cmake;
 - runs both under QEMU (time-limited) and requires exit 0 and "ALL OK";
 - reads the peak stack of each call, measured in the image by painting the

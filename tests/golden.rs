@@ -1,4 +1,4 @@
-//! SPEC 1 golden vectors and standard HMAC vectors.
+//! PROTOCOL.md §1 golden vectors and standard HMAC vectors.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

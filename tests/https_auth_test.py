@@ -1,4 +1,4 @@
-"""End to end for SPEC 3 and 4 with c_examples/https_auth (libcurl + Paho +
+"""End to end for PROTOCOL.md §3 and §4 with c_examples/https_auth (libcurl + Paho +
 the library), on 127.0.0.1 only, everything made here and removed after:
 
 - a throw-away CA and a certificate for 127.0.0.1;
@@ -153,7 +153,7 @@ def main():
         url = f"https://127.0.0.1:{https_port}"
         mqtt = ["--mqtt-host", "127.0.0.1", "--mqtt-port", str(tls), "--mqtt-cafile", ca]
 
-        # SPEC 3: HTTPS authentication, then MQTT with iotId/iotToken.
+        # PROTOCOL.md §3: HTTPS authentication, then MQTT with iotId/iotToken.
         ds = devices[(pk, "https-dev-01")]
         for method in ("hmacmd5", "hmacsha1", "hmacsha256"):
             rc, out = run("auth", "--url", url, "--cafile", ca, "--product-key", pk,
@@ -171,7 +171,7 @@ def main():
         check(rc == 1 and "server refused: code 401" in out and "signature check failed" in out
               and "\u7b7e\u540d" in out, f"refused HTTPS auth passes the message back: {out.strip()!r}")
 
-        # SPEC 4 over HTTPS: the DeviceSecret, then MQTT with it.
+        # PROTOCOL.md §4 over HTTPS: the DeviceSecret, then MQTT with it.
         ps = products[pk2]
         rc, out = run("register-https", "--url", url, "--cafile", ca, "--product-key", pk2,
                       "--device-name", "reg-dev-02", "--product-secret", ps, "--random",
@@ -183,13 +183,13 @@ def main():
                       "a1b2c3d4e5f6g7h", *mqtt)
         check(rc == 1 and "code 401" in out, f"HTTPS registration with a wrong secret: {out.strip()!r}")
 
-        # SPEC 4 over MQTT: /ext/register, store the secret, reconnect with it.
+        # PROTOCOL.md §4 over MQTT: /ext/register, store the secret, reconnect with it.
         secret_file = os.path.join(work, "device_secret")
         rc, out = run("register-mqtt", "--product-key", pk2, "--device-name", "reg-dev-01",
                       "--product-secret", ps, "--random", "Zx9Yw8Vu7Ts6Rq5", "--secret-file",
                       secret_file, *mqtt)
         check(rc == 0 and "reply on /ext/register" in out and out.count("mqtt: connected") == 2,
-              f"MQTT registration, then SPEC 1 with the stored secret: {out.strip()!r}")
+              f"MQTT registration, then PROTOCOL.md §1 with the stored secret: {out.strip()!r}")
         check(read(secret_file).strip() == devices[(pk2, "reg-dev-01")], "stored DeviceSecret is the broker's")
         rc, out = run("register-mqtt", "--product-key", pk2, "--device-name", "nwl-dev-01",
                       "--product-secret", ps, "--random", "Zx9Yw8Vu7Ts6Rq5", "--nwl", *mqtt)

@@ -1,6 +1,6 @@
 """Runs c_examples/paho_connect (Paho MQTT C + aliyun-mqtt-sign) against a
 minimal MQTT 3.1.1 peer on 127.0.0.1 that checks the CONNECT fields the way
-the platform does (SPEC 1), with Python's own hmac/hashlib. Accepts with
+the platform does (PROTOCOL.md §1), with Python's own hmac/hashlib. Accepts with
 CONNACK 0, refuses with CONNACK 5 (not authorized).
 Usage: paho_loopback_test.py PAHO_CONNECT"""
 import hashlib

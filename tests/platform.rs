@@ -1,4 +1,4 @@
-//! SPEC 2 to 4 through the C ABI: endpoints and the root CA, the HTTPS
+//! PROTOCOL.md §2 to §4 through the C ABI: endpoints and the root CA, the HTTPS
 //! authentication and registration bodies, MQTT dynamic registration and
 //! `connwl`, and the reply parsers. Fixtures are written out by hand;
 //! property tests check random valid inputs against independent
@@ -411,7 +411,7 @@ fn test_root_ca_matches_debian_and_spec_succeed() {
     assert_eq!(unsafe { aliyun_mqtt_root_ca_der(ptr::null_mut()) }, der_ptr);
     // The DER is the PEM's content.
     assert_eq!(pem_body(pem), der);
-    // SPEC 2's SHA-256 fingerprint (hashed by an independent crate).
+    // PROTOCOL.md §2's SHA-256 fingerprint (hashed by an independent crate).
     let fingerprint: String = hmac_sha256::Hash::hash(der)
         .iter()
         .map(|b| format!("{b:02X}"))
@@ -444,7 +444,7 @@ fn golden2() -> Dev {
 
 #[test]
 fn test_auth_body_golden_succeed() {
-    // The sign is SPEC 1's golden password: the same content, same key.
+    // The sign is PROTOCOL.md §1's golden password: the same content, same key.
     assert_eq!(
         auth_body(&golden2()).unwrap(),
         "productKey=a14Xib5kdYd&deviceName=light1983432&clientId=SN1928339\

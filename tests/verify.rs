@@ -66,7 +66,7 @@ fn test_verify_accepts_signer_output_succeed() {
 
 #[test]
 fn test_verify_golden_and_independent_fields_succeed() {
-    // SPEC 1, second golden device, exactly as the platform documents it.
+    // PROTOCOL.md §1, second golden device, exactly as the platform documents it.
     let id = verify(
         b"SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|",
         b"light1983432&a14Xib5kdYd",
@@ -259,7 +259,7 @@ fn test_verify_each_failure_fail() {
             String::from_utf8_lossy(cid)
         );
     }
-    // Signature failures on SPEC's golden device.
+    // Signature failures on the golden device of PROTOCOL.md §1.8.
     let cid: &[u8] = b"SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|";
     let mismatch = [
         &b"b2488041f64f425016b467ee1c94959ebd592ad2"[..], // tampered

@@ -1,9 +1,9 @@
-//! What both benchmarks sign: SPEC's second golden device, its signed
+//! What both benchmarks sign: the second golden device of PROTOCOL.md §1.8, its signed
 //! content and its secret (the bare HMAC's input).
 
 use aliyun_mqtt_sign::ffi::{aliyun_mqtt_device, aliyun_mqtt_device_default};
 
-/// SPEC's second golden device, with the default sign method.
+/// the second golden device of PROTOCOL.md §1.8, with the default sign method.
 pub fn golden_device() -> aliyun_mqtt_device {
     let mut dev = aliyun_mqtt_device_default();
     dev.product_key = c"a14Xib5kdYd".as_ptr();
@@ -14,7 +14,7 @@ pub fn golden_device() -> aliyun_mqtt_device {
     dev
 }
 
-/// The content the device's password signs (SPEC 1).
+/// The content the device's password signs (PROTOCOL.md §1).
 pub const CONTENT: &[u8] =
     b"clientIdSN1928339deviceNamelight1983432productKeya14Xib5kdYdtimestamp1539421321846";
 

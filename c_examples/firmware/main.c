@@ -1,4 +1,4 @@
-/* Firmware test image: signs SPEC's golden devices with every sign method,
+/* Firmware test image: signs the golden devices of PROTOCOL.md §1.8 with every sign method,
  * checks each result (a disabled method must be refused), measures the peak
  * stack of each library call by painting the stack, and reports over ARM
  * semihosting. Exit status 0 only when every check passed.
@@ -106,7 +106,7 @@ struct method_case {
     uint32_t method;
     int enabled;
     const char *name;
-    const char *password; /* SPEC's second golden device */
+    const char *password; /* the second golden device of PROTOCOL.md §1.8 */
 };
 
 static const struct method_case methods[] = {
@@ -184,7 +184,7 @@ int main(void) {
         report_stack(m->name);
     }
 
-    /* SPEC's first golden device. */
+    /* the first golden device of PROTOCOL.md §1.8. */
     if (FW_HMAC_SHA1) {
         aliyun_mqtt_device dev = aliyun_mqtt_device_default();
         dev.product_key = "pk";

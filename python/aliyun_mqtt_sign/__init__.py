@@ -184,7 +184,7 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
          sign_method: str = "hmacsha256", secure_mode: str = "tls",
          extra_params: Optional[str] = None, uppercase: bool = False,
          region_id: str = "cn-shanghai") -> Credentials:
-    """Credentials for a device holding its DeviceSecret (SPEC 1).
+    """Credentials for a device holding its DeviceSecret (PROTOCOL.md §1).
 
     `client_id` None or "" means ``productKey.deviceName``; `timestamp_ms`
     None leaves the timestamp out (1 to 2**64-1 otherwise); `sign_method` is

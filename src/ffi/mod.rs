@@ -32,7 +32,7 @@ type S = aliyun_mqtt_status;
 mod platform;
 pub use platform::*;
 
-/// Sign methods, the values of `aliyun_mqtt_device.sign_method` (SPEC 1).
+/// Sign methods, the values of `aliyun_mqtt_device.sign_method` (PROTOCOL.md §1.4).
 /// Zero is not a method, so a zero-filled device is rejected.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub enum aliyun_mqtt_sign_method {
     ALIYUN_MQTT_SHA256 = 4,
 }
 
-/// Secure modes, the values of `aliyun_mqtt_device.secure_mode` (SPEC 1).
+/// Secure modes, the values of `aliyun_mqtt_device.secure_mode` (PROTOCOL.md §1.6).
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum aliyun_mqtt_secure_mode {
@@ -637,10 +637,10 @@ pub unsafe extern "C" fn aliyun_mqtt_verify_identify(
 /// -2 and a known `signmethod` (hmacmd5 when absent). `device_secret` is
 /// what the connection is checked against, by its `authType` (see
 /// `aliyun_mqtt_verify_identify`, which tells it before the lookup):
-/// - none: the DeviceSecret; the SPEC 1 content is rebuilt from what was
+/// - none: the DeviceSecret; the PROTOCOL.md §1 content is rebuilt from what was
 ///   submitted;
 /// - `register` or `regnwl`: the ProductSecret; the content is
-///   `deviceName..productKey..random..` (SPEC 4);
+///   `deviceName..productKey..random..` (PROTOCOL.md §4);
 /// - `connwl`: the deviceToken, which the password must equal.
 ///
 /// Signatures are compared case-insensitively; every comparison takes a

@@ -1,4 +1,4 @@
-//! The C ABI of SPEC 2 to 4: endpoints and the TLS root, HTTPS
+//! The C ABI of PROTOCOL.md §2 to §4: endpoints and the TLS root, HTTPS
 //! authentication, dynamic registration, the reply parsers and `connwl`.
 //! The conventions of the parent module hold for every function here.
 
@@ -14,7 +14,7 @@ use crate::sign::SignMethod;
 use crate::status::{aliyun_mqtt_status, Error};
 use crate::{endpoints, https};
 
-/// `authType` values (SPEC 4): of `aliyun_mqtt_registration.auth_type` and
+/// `authType` values (PROTOCOL.md §4): of `aliyun_mqtt_registration.auth_type` and
 /// `aliyun_mqtt_verify_info.auth_type`.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +95,7 @@ pub struct aliyun_mqtt_register_reply {
     pub product_key: [c_char; ALIYUN_MQTT_PRODUCT_KEY_SIZE],
     /// `deviceName`.
     pub device_name: [c_char; ALIYUN_MQTT_DEVICE_NAME_SIZE],
-    /// `deviceSecret`: store it and connect with it (SPEC 1).
+    /// `deviceSecret`: store it and connect with it (PROTOCOL.md §1).
     pub device_secret: [c_char; ALIYUN_MQTT_DEVICE_SECRET_SIZE],
 }
 
@@ -334,7 +334,7 @@ pub unsafe extern "C" fn aliyun_mqtt_register_path(
     unsafe { output(buf, cap, out_len, https::register_path) }
 }
 
-/// Writes the HTTPS authentication body (SPEC 3):
+/// Writes the HTTPS authentication body (PROTOCOL.md §3):
 /// `productKey=..&deviceName=..&clientId=..[&timestamp=..]&signmethod=..
 /// &sign=..&version=default&resources=mqtt`, values percent-encoded, `sign`
 /// the hex HMAC of the same content as the MQTT password.
@@ -450,7 +450,7 @@ unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Regis
     Ok(reg)
 }
 
-/// Writes the three CONNECT fields of an MQTT dynamic registration (SPEC 4)
+/// Writes the three CONNECT fields of an MQTT dynamic registration (PROTOCOL.md §4)
 /// into `out`: client identifier
 /// `cid|securemode=2,authType=register,random=R,signmethod=M[,instanceId=I]|`,
 /// user name `deviceName&productKey`, password
@@ -497,7 +497,7 @@ pub unsafe extern "C" fn aliyun_mqtt_register_sign(
     }
 }
 
-/// Writes the HTTPS dynamic registration body (SPEC 4) for
+/// Writes the HTTPS dynamic registration body (PROTOCOL.md §4) for
 /// `POST /auth/register/device`:
 /// `productKey=..&deviceName=..&random=..&sign=..&signMethod=..`, `sign` as
 /// the MQTT registration password. `ALIYUN_MQTT_REGISTER_BODY_SIZE` always
@@ -544,7 +544,7 @@ fn copy_text<const N: usize>(dst: &mut [c_char; N], src: &Text<N>) {
     put_str(dst, src.as_bytes());
 }
 
-/// Parses the reply to the HTTPS authentication request (SPEC 3):
+/// Parses the reply to the HTTPS authentication request (PROTOCOL.md §3):
 /// `{"code":200,"data":{"iotId":..,"iotToken":..,"resources":{"mqtt":
 /// {"host":..,"port":..}}},"message":..}` in any field order, with any
 /// whitespace, escapes, extra fields and nesting up to
@@ -599,7 +599,7 @@ fn copy_register(out: &mut aliyun_mqtt_register_reply, parsed: &reply::RegisterR
     copy_text(&mut out.device_secret, &parsed.device_secret);
 }
 
-/// Parses the reply to the HTTPS dynamic registration request (SPEC 4):
+/// Parses the reply to the HTTPS dynamic registration request (PROTOCOL.md §4):
 /// `{"code":200,"data":{"productKey":..,"deviceName":..,"deviceSecret":..},
 /// "message":..}`. Robust and strict as `aliyun_mqtt_parse_auth_reply`; the
 /// three values are checked as a ProductKey, DeviceName and DeviceSecret
@@ -626,7 +626,7 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_register_reply(
     status_of(result)
 }
 
-/// Parses the `/ext/register` MQTT payload (SPEC 4):
+/// Parses the `/ext/register` MQTT payload (PROTOCOL.md §4):
 /// `{"productKey":..,"deviceName":..,"deviceSecret":..}`. Statuses as for
 /// `aliyun_mqtt_parse_register_reply` except `..._SERVER_REFUSED`;
 /// `out->code` is 0 and `out->message` "".
@@ -652,7 +652,7 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_ext_register(
     status_of(result)
 }
 
-/// Parses the `/ext/regnwl` MQTT payload (SPEC 4): `{"clientId":..,
+/// Parses the `/ext/regnwl` MQTT payload (PROTOCOL.md §4): `{"clientId":..,
 /// "productKey":..,"deviceName":..,"deviceToken":..}`. Robust and strict as
 /// `aliyun_mqtt_parse_auth_reply`; the values are checked as a client id,
 /// ProductKey, DeviceName and deviceToken (`..._INVALID_CLIENT_ID`,
@@ -695,7 +695,7 @@ fn from_c<const N: usize>(src: &[c_char; N]) -> Text<N> {
 }
 
 /// Writes the CONNECT fields of the `connwl` connection that follows
-/// `regnwl` (SPEC 4): client identifier
+/// `regnwl` (PROTOCOL.md §4): client identifier
 /// `clientId|securemode=-2,authType=connwl|`, user name
 /// `deviceName&productKey`, password the deviceToken. The reply is checked
 /// again (it may have been stored and reloaded). On error every field of

@@ -344,7 +344,7 @@ static void test_verify(void) {
     free(cid_max);
 }
 
-/* SPEC 2-4 from C: every prefix of a reply in a heap block of exactly its
+/* PROTOCOL.md §2-4 from C: every prefix of a reply in a heap block of exactly its
  * length (ASan catches any read past it), registration, connwl. */
 static void test_platform(void) {
     static const char reply[] =

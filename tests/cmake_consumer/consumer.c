@@ -1,4 +1,4 @@
-/* Signs SPEC's first golden device; exit 0 only on the expected password. */
+/* Signs the first golden device of PROTOCOL.md §1.8; exit 0 only on the expected password. */
 #include <stdio.h>
 #include <string.h>
 
