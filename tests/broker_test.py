@@ -13,9 +13,14 @@ Usage: broker_test.py MOSQUITTO PLUGIN PAHO_CONNECT LIBALIYUN_MQTT_SIGN_SO
 - load: 500 distinct devices connect concurrently and are all accepted, then
   500 with wrong passwords are all refused, and the broker still serves;
 - the broker log names a malformed secrets line by number, gives a reason
-  for each refusal and never contains a secret.
+  for each refusal and never contains a secret;
+- regnwl grants (a second broker, plugin_opt_max_grants 2): a third device
+  evicts the oldest grant, whose token is then refused (connwl); a device
+  that registers again connects with its newest deviceToken only.
 """
 import asyncio
+import ctypes
+import json
 import os
 import random
 import shutil
@@ -41,6 +46,8 @@ def creds(pk, dn, ds, **kwargs):
     """(client id, user name, password) from the library, plain TCP."""
     c = ams.sign(pk, dn, ds, secure_mode="tcp", **kwargs)
     return c.client_id, c.username, c.password
+
+
 def secret():
     return "".join(random.choice(string.ascii_letters + string.digits) for _ in range(32))
 
@@ -108,11 +115,120 @@ async def many(port, field_list, hold_all):
     return await asyncio.gather(*tasks)
 
 
+# ---- dynamic registration, authType=regnwl then connwl (PROTOCOL.md §4.2) ----
+
+class Registration(ctypes.Structure):
+    """aliyun_mqtt_registration."""
+    _fields_ = [(name, ctypes.c_char_p) for name in ("product_key", "device_name", "product_secret",
+                                                      "random", "client_id", "instance_id")] + [
+        ("sign_method", ctypes.c_uint32), ("secure_mode", ctypes.c_int32),
+        ("auth_type", ctypes.c_uint32), ("uppercase_hex", ctypes.c_bool)]
+
+
+ams._lib.aliyun_mqtt_registration_default.restype = Registration
+ams._lib.aliyun_mqtt_register_sign.argtypes = [ctypes.POINTER(Registration),
+                                                 ctypes.POINTER(ams._Credentials)]
+ams._lib.aliyun_mqtt_register_sign.restype = ctypes.c_uint32
+AUTH_REGNWL = 2
+
+
+def regnwl_creds(pk, dn, product_secret, random_string):
+    """The regnwl CONNECT fields, from the library."""
+    reg = ams._lib.aliyun_mqtt_registration_default()
+    reg.product_key, reg.device_name = pk.encode(), dn.encode()
+    reg.product_secret, reg.random = product_secret.encode(), random_string.encode()
+    reg.auth_type = AUTH_REGNWL
+    out = ams._Credentials()
+    ams._check(ams._lib.aliyun_mqtt_register_sign(ctypes.byref(reg), ctypes.byref(out)))
+    return out.client_id.decode(), out.username.decode(), out.password.decode()
+
+
+async def read_publish(reader):
+    """(topic, payload) of the next PUBLISH (QoS 1) from the broker."""
+    header = await reader.readexactly(1)
+    length, shift = 0, 0
+    while True:
+        byte = (await reader.readexactly(1))[0]
+        length |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    body = await reader.readexactly(length)
+    if header[0] & 0xF0 != 0x30:
+        raise RuntimeError(f"expected a PUBLISH, got packet type {header[0] >> 4}")
+    n = int.from_bytes(body[:2], "big")
+    skip = 2 if header[0] & 0x06 else 0  # the packet id of QoS 1 and 2
+    return body[2:2 + n].decode(), body[2 + n + skip:]
+
+
+async def mqtt_regnwl(port, fields):
+    """The /ext/regnwl reply to a regnwl CONNECT, as a dict (None when refused)."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 20)
+    try:
+        writer.write(connect_packet(*fields, 300))
+        await writer.drain()
+        ack = await asyncio.wait_for(reader.readexactly(4), 20)
+        if ack != b"\x20\x02\x00\x00":
+            return None
+        topic, payload = await asyncio.wait_for(read_publish(reader), 20)
+        writer.write(b"\xe0\x00")
+        await writer.drain()
+        return json.loads(payload) if topic == "/ext/regnwl" else None
+    finally:
+        writer.close()
+
+
+def regnwl(port, pk, dn, product_secret, random_string):
+    """Registers with authType=regnwl; returns the connwl CONNECT fields made
+    from the reply, or None."""
+    reply = asyncio.run(mqtt_regnwl(port, regnwl_creds(pk, dn, product_secret, random_string)))
+    if not reply:
+        return None
+    return (f"{reply['clientId']}|securemode=-2,authType=connwl|",
+            f"{reply['deviceName']}&{reply['productKey']}", reply["deviceToken"])
+
+
 def paho(port, pk, dn, ds, *extra):
     r = subprocess.run([PAHO, "--host", "127.0.0.1", "--port", str(port), "--product-key", pk,
                         "--device-name", dn, "--device-secret", ds, *extra],
                        capture_output=True, text=True, timeout=60)
     return r.returncode, r.stdout + r.stderr
+
+
+def grants(work):
+    """Three devices, then one of them again, on a broker keeping 2 grants."""
+    pk, ps = "nwlProduct1", secret()
+    products_path = os.path.join(work, "products.csv")
+    with open(products_path, "w") as f:
+        f.write(f"{pk},{ps}\n")
+    secrets_path = os.path.join(work, "secrets.csv")
+    with open(secrets_path, "w") as f:
+        f.write("# no device: regnwl needs none\n")
+    port = free_port()
+    broker = start_mosquitto(MOSQUITTO, PLUGIN, work, {"secrets_file": secrets_path,
+                                                       "products_file": products_path,
+                                                       "max_grants": 2}, port)
+    try:
+        first = regnwl(port, pk, "nwl-first", ps, "random1")
+        second = regnwl(port, pk, "nwl-second", ps, "random2")
+        check(first is not None and second is not None and connect(port, first) == 0,
+              "regnwl then connwl accepted")
+        third = regnwl(port, pk, "nwl-third", ps, "random3")
+        check(third is not None and connect(port, first) == 5,
+              "max_grants 2: a third device evicts the oldest grant (refused)")
+        check(connect(port, second) == 0 and connect(port, third) == 0,
+              "max_grants 2: the two newest grants accepted")
+        newest = regnwl(port, pk, "nwl-third", ps, "random4")
+        check(newest is not None and newest[2] != third[2], "regnwl again: a new device token")
+        check(connect(port, newest) == 0, "connwl with the newest device token accepted")
+        check(connect(port, third) == 5, "connwl with the older device token refused")
+        check(connect(port, second) == 0, "a new token for a known device evicts no other grant")
+    finally:
+        stop(broker)
+    log = read(os.path.join(work, "mosquitto.log"))
+    check("the oldest grant, of nwlProduct1/nwl-first, is evicted" in log, "the eviction is logged")
+    check(not any(t and t[2] in log for t in (first, second, third, newest)),
+          "no device token in the broker log")
 
 
 def main():
@@ -174,6 +290,10 @@ def main():
         check(broker.poll() is None and connect(tcp, good) == 0, "broker still serving after the load")
         rc, out = paho(tls, pk, dn, ds, "--cafile", os.path.join(work, "ca.pem"), "--topic", "/after/load")
         check(rc == 0 and "received own message" in out, "TLS publish/receive after the load")
+        stop(broker)
+        broker = None
+        os.mkdir(os.path.join(work, "grants"))
+        grants(os.path.join(work, "grants"))
     finally:
         stop(broker)
         log = read(os.path.join(work, "mosquitto.log"))
