@@ -6,6 +6,11 @@
 //! machine only ever slows a round, so the fastest rounds compare the two
 //! under the same conditions, where criterion's back-to-back means can
 //! land a burst of load on one side only. Prints a table row per method.
+//!
+//! A second table does the same for the verifier: `aliyun_mqtt_verify` and
+//! `aliyun_mqtt_verify_with_key` (the secret prepared once by
+//! `aliyun_mqtt_verify_key_init`) on the device's CONNECT fields, against
+//! the bare HMAC-SHA256 of the content they check, the three interleaved.
 
 mod common;
 
@@ -64,4 +69,66 @@ fn main() {
         let name = String::from_utf8_lossy(method.name());
         println!("| {name} | {full:.1} | {bare:.1} | {:.3} |", full / bare);
     }
+    verify_table();
+}
+
+/// The verifier's table: one row for the hmacsha256 CONNECT of the device.
+fn verify_table() {
+    use aliyun_mqtt_sign::status::aliyun_mqtt_status::ALIYUN_MQTT_OK;
+    use aliyun_mqtt_sign::verify::aliyun_mqtt_verify_key;
+
+    let mut dev = golden_device();
+    dev.sign_method = SignMethod::HmacSha256 as u32;
+    let mut cred: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { aliyun_mqtt_sign(&dev, &mut cred) }, ALIYUN_MQTT_OK);
+    let (cid, user, pw) = (
+        cred.client_id.as_ptr(),
+        cred.username.as_ptr(),
+        cred.password.as_ptr(),
+    );
+    let mut key = aliyun_mqtt_verify_key::ZERO;
+    assert_eq!(
+        unsafe { aliyun_mqtt_verify_key_init(dev.device_secret, &mut key) },
+        ALIYUN_MQTT_OK
+    );
+    let mut info: aliyun_mqtt_verify_info = unsafe { std::mem::zeroed() };
+    // Both accept the fields, or the timing means nothing.
+    let verify = |info: &mut aliyun_mqtt_verify_info| unsafe {
+        aliyun_mqtt_verify(black_box(cid), user, pw, dev.device_secret, info)
+    };
+    let with_key = |info: &mut aliyun_mqtt_verify_info| unsafe {
+        aliyun_mqtt_verify_with_key(black_box(cid), user, pw, &key, info)
+    };
+    assert_eq!(verify(&mut info), ALIYUN_MQTT_OK);
+    assert_eq!(with_key(&mut info), ALIYUN_MQTT_OK);
+    let mut digest = [0u8; MAX_DIGEST_LEN];
+    let (mut plain, mut keyed, mut bare) = (f64::MAX, f64::MAX, f64::MAX);
+    let mut parse = f64::MAX;
+    for _ in 0..ROUNDS {
+        parse = parse.min(round(|| {
+            black_box(unsafe { aliyun_mqtt_verify_identify(black_box(cid), user, &mut info) });
+        }));
+        plain = plain.min(round(|| {
+            black_box(verify(&mut info));
+        }));
+        keyed = keyed.min(round(|| {
+            black_box(with_key(&mut info));
+        }));
+        bare = bare.min(round(|| {
+            let _ = black_box(sign(
+                SignMethod::HmacSha256,
+                black_box(KEY),
+                &[black_box(CONTENT)],
+                &mut digest,
+            ));
+        }));
+    }
+    println!();
+    println!("| method | aliyun_mqtt_verify_identify (ns) | aliyun_mqtt_verify (ns) | aliyun_mqtt_verify_with_key (ns) | bare (ns) | verify / bare | with_key / bare |");
+    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| hmacsha256 | {parse:.1} | {plain:.1} | {keyed:.1} | {bare:.1} | {:.3} | {:.3} |",
+        plain / bare,
+        keyed / bare
+    );
 }

@@ -13,6 +13,9 @@
 // `aliyun_mqtt_registration.secure_mode` besides `ALIYUN_MQTT_SECURE_TLS`.
 #define ALIYUN_MQTT_SECURE_TLS_INSTANCE -2
 
+// How many roots the library embeds (values 1 to this).
+#define ALIYUN_MQTT_ROOT_COUNT 5
+
 // Longest accepted ProductKey (the vendor SDK's limit).
 #define ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN 20
 
@@ -134,6 +137,46 @@
 
 // MAJOR * 10000 + MINOR * 100 + PATCH (kept in sync by a test).
 #define ALIYUN_MQTT_VERSION_NUMBER 100
+
+// Buffer size for any `aliyun_mqtt_ntp_request` payload.
+#define ALIYUN_MQTT_NTP_REQUEST_SIZE 42
+
+// Buffer size for any `aliyun_mqtt_psk_identity` output.
+#define ALIYUN_MQTT_PSK_IDENTITY_SIZE 97
+
+// Buffer size for any `aliyun_mqtt_psk_key` output (64 hex digits).
+#define ALIYUN_MQTT_PSK_KEY_SIZE 65
+
+// Most sub-devices in one message (PROTOCOL.md §6.3).
+#define ALIYUN_MQTT_SUBDEV_BATCH_MAX 50
+
+// Longest client id of a sub-device in a payload (printable ASCII but `"`
+// and `\`; `|`, `,` and `=` allowed).
+#define ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN 128
+
+// Buffer size for any `aliyun_mqtt_subdev_topo_add` payload (50 entries).
+#define ALIYUN_MQTT_SUBDEV_TOPO_ADD_SIZE 18223
+
+// Buffer size for any `aliyun_mqtt_subdev_topo_delete` payload.
+#define ALIYUN_MQTT_SUBDEV_TOPO_DELETE_SIZE 4376
+
+// Buffer size for any `aliyun_mqtt_subdev_login` payload.
+#define ALIYUN_MQTT_SUBDEV_LOGIN_SIZE 415
+
+// Buffer size for any `aliyun_mqtt_subdev_batch_login` payload (50 entries).
+#define ALIYUN_MQTT_SUBDEV_BATCH_LOGIN_SIZE 18088
+
+// Buffer size for any `aliyun_mqtt_subdev_logout` payload.
+#define ALIYUN_MQTT_SUBDEV_LOGOUT_SIZE 115
+
+// Buffer size for any `aliyun_mqtt_subdev_batch_logout` payload.
+#define ALIYUN_MQTT_SUBDEV_BATCH_LOGOUT_SIZE 4347
+
+// Buffer size for any `aliyun_mqtt_subdev_product_register` payload.
+#define ALIYUN_MQTT_SUBDEV_PRODUCT_REGISTER_SIZE 11560
+
+// Buffer size for any topic [`topic`] writes.
+#define ALIYUN_MQTT_TOPIC_SIZE 107
 
 // `authType` values (PROTOCOL.md §4): of `aliyun_mqtt_registration.auth_type` and
 // `aliyun_mqtt_verify_info.auth_type`.
@@ -305,6 +348,28 @@ enum aliyun_mqtt_status
   // and `message` are in the output structure. Returned by the HTTPS reply
   // parsers.
   ALIYUN_MQTT_ERR_SERVER_REFUSED = 27,
+  // An output (buffer, `*out_len` or structure) shares a byte with an
+  // input the call read (a string with its NUL, a structure, a reply's
+  // bytes) or with another output of the call. Nothing was written, not
+  // even `buf[0]` or `*out_len`, so no input was changed. Returned by
+  // every function that writes through a pointer.
+  ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS = 28,
+  // A list of sub-devices is empty or longer than
+  // `ALIYUN_MQTT_SUBDEV_BATCH_MAX` (50). Returned by the sub-device
+  // message builders.
+  ALIYUN_MQTT_ERR_BATCH_SIZE = 29,
+  // A topic kind that is not an `aliyun_mqtt_topic`. Returned by
+  // `aliyun_mqtt_topic`.
+  ALIYUN_MQTT_ERR_INVALID_TOPIC = 30,
+  // The four times of an NTP exchange cannot come from one exchange (a
+  // receive before its send, the server holding the request longer than
+  // the round trip) or give a time past uint64_t. Returned by
+  // `aliyun_mqtt_ntp_time`.
+  ALIYUN_MQTT_ERR_INVALID_NTP_TIMES = 31,
+  // A root or endpoint kind that is not an `aliyun_mqtt_root` or
+  // `aliyun_mqtt_endpoint`. Returned by `aliyun_mqtt_root` and
+  // `aliyun_mqtt_endpoint_tls`.
+  ALIYUN_MQTT_ERR_INVALID_ROOT = 32,
 };
 #ifndef __cplusplus
 typedef uint32_t aliyun_mqtt_status;
@@ -369,6 +434,35 @@ typedef struct aliyun_mqtt_verify_info {
   // `random` of a registration ("" otherwise).
   char random[ALIYUN_MQTT_RANDOM_SIZE];
 } aliyun_mqtt_verify_info;
+
+// A secret prepared once for many verifications ([`check_signature_with_key`],
+// C `aliyun_mqtt_verify_with_key`): its bytes, for the `sha256` method and
+// `connwl` (which need the secret itself), and the HMAC key block states of
+// every HMAC method compiled in, so that a verification hashes the content
+// and the inner digest only. Caller-owned and fixed-size; as secret as the
+// secret itself: clear it with [`aliyun_mqtt_verify_key::wipe`].
+typedef struct aliyun_mqtt_verify_key {
+  // Internal (do not read or write): the HMAC-MD5, HMAC-SHA1 and
+  // HMAC-SHA256 hash states after the key blocks K0 ^ ipad and K0 ^ opad.
+  uint32_t hmac_states[3][2][8];
+  // Internal: the secret's bytes, `secret_len` of them.
+  uint8_t secret[ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN];
+  // Internal: the secret's length.
+  size_t secret_len;
+  // Internal: the roles the secret is valid in, as computed once by
+  // their checks (bits 1, 2, 4: DeviceSecret, ProductSecret, deviceToken).
+  uint32_t roles;
+} aliyun_mqtt_verify_key;
+
+// A parsed NTP response: three millisecond times.
+typedef struct aliyun_mqtt_ntp_response {
+  // `deviceSendTime`: the request's, echoed (device counter).
+  uint64_t device_send_time;
+  // `serverRecvTime`: epoch milliseconds.
+  uint64_t server_recv_time;
+  // `serverSendTime`: epoch milliseconds.
+  uint64_t server_send_time;
+} aliyun_mqtt_ntp_response;
 
 // A device registering itself with its product's ProductSecret.
 //
@@ -450,6 +544,118 @@ typedef struct aliyun_mqtt_connwl_credentials {
   // The deviceToken.
   char password[ALIYUN_MQTT_DEVICE_TOKEN_SIZE];
 } aliyun_mqtt_connwl_credentials;
+
+// An embedded root certificate. Every pointer is static.
+typedef struct aliyun_mqtt_root_info {
+  // Its name as trust stores list it, NUL-terminated.
+  const char *name;
+  // PEM text, NUL-terminated.
+  const char *pem;
+  // DER bytes (`der_len` of them).
+  const uint8_t *der;
+  // Length of `der`.
+  size_t der_len;
+  // notAfter: seconds since 1970-01-01 UTC.
+  uint64_t not_after;
+  // notAfter as `YYYY-MM-DDTHH:MM:SSZ`, NUL-terminated.
+  const char *not_after_utc;
+} aliyun_mqtt_root_info;
+
+// What a TLS connection to an endpoint kind needs.
+typedef struct aliyun_mqtt_endpoint_tls {
+  // The roots its server certificate chains to today: bit
+  // `1 << aliyun_mqtt_root_id` for each.
+  uint32_t roots;
+  // GlobalSign's successor roots (R6, R46, E46), which the vendor's SDK
+  // bundles with R1: carry them too to keep connecting once R1 expires;
+  // which of them the hosts will chain to is not published. Same bits.
+  uint32_t successors;
+  // The TLS port.
+  uint16_t port;
+} aliyun_mqtt_endpoint_tls;
+
+// A sub-device of a gateway message (PROTOCOL.md §6). Zero-filled is a
+// valid start: no client id, timestamp 0, `cleanSession` false.
+typedef struct aliyun_mqtt_subdev {
+  // The sub-device's ProductKey. Required.
+  const char *product_key;
+  // The sub-device's DeviceName. Required.
+  const char *device_name;
+  // The sub-device's DeviceSecret: required for login and topology add;
+  // not read by logout and topology delete.
+  const char *device_secret;
+  // The client id written into the payload and signed as written, 1 to
+  // `ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN` printable ASCII other than
+  // `"` and `\` (`pk.dn|_ss=1|` is fine); NULL or "" means
+  // `productKey.deviceName`.
+  const char *client_id;
+  // Milliseconds since the epoch, written and signed in decimal.
+  uint64_t timestamp_ms;
+  // `cleanSession` of a login.
+  bool clean_session;
+} aliyun_mqtt_subdev;
+
+// A sub-device registered by its product's ProductSecret.
+typedef struct aliyun_mqtt_subdev_registration {
+  // ProductKey. Required.
+  const char *product_key;
+  // DeviceName. Required.
+  const char *device_name;
+  // The product's ProductSecret. Required.
+  const char *product_secret;
+  // 1 to 32 letters and digits from the gateway's RNG. Required.
+  const char *random;
+} aliyun_mqtt_subdev_registration;
+
+// A sub-device named in a reply. Strings are NUL-terminated.
+typedef struct aliyun_mqtt_subdev_id {
+  // `productKey`.
+  char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+  // `deviceName`.
+  char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+} aliyun_mqtt_subdev_id;
+
+// A parsed reply to a topology, login or logout message.
+typedef struct aliyun_mqtt_subdev_reply {
+  // `id`: the request's message id.
+  uint32_t id;
+  // `code`: 200 on success.
+  int32_t code;
+  // `message`, cut at a character boundary if longer.
+  char message[ALIYUN_MQTT_MESSAGE_SIZE];
+  // How many sub-devices `data` names (0 to 50).
+  size_t count;
+  // They, in the reply's order.
+  struct aliyun_mqtt_subdev_id devices[ALIYUN_MQTT_SUBDEV_BATCH_MAX];
+} aliyun_mqtt_subdev_reply;
+
+// A sub-device registered by product, with its DeviceSecret.
+typedef struct aliyun_mqtt_subdev_secret {
+  // `productKey`.
+  char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+  // `deviceName`.
+  char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+  // `deviceSecret`.
+  char device_secret[ALIYUN_MQTT_DEVICE_SECRET_SIZE];
+} aliyun_mqtt_subdev_secret;
+
+// A parsed reply to `aliyun_mqtt_subdev_product_register`.
+typedef struct aliyun_mqtt_product_register_reply {
+  // `id`.
+  uint32_t id;
+  // `code`: 200 on success.
+  int32_t code;
+  // `message`.
+  char message[ALIYUN_MQTT_MESSAGE_SIZE];
+  // How many sub-devices `data.successes` holds.
+  size_t count;
+  // They, with their DeviceSecrets.
+  struct aliyun_mqtt_subdev_secret devices[ALIYUN_MQTT_SUBDEV_BATCH_MAX];
+  // How many `data.failures` names.
+  size_t failed_count;
+  // They.
+  struct aliyun_mqtt_subdev_id failed[ALIYUN_MQTT_SUBDEV_BATCH_MAX];
+} aliyun_mqtt_product_register_reply;
 
 #ifdef __cplusplus
 extern "C" {
@@ -553,7 +759,8 @@ aliyun_mqtt_status aliyun_mqtt_sign(const struct aliyun_mqtt_device *dev,
 // `..._DUPLICATE_PARAM`, `..._INVALID_CLIENT_ID`, `..._INVALID_SECURE_MODE`,
 // `..._INVALID_SIGN_METHOD`, `..._INVALID_TIMESTAMP`,
 // `..._INVALID_AUTH_TYPE` (an unknown `authType`), `..._INVALID_RANDOM`
-// (`register`/`regnwl` without a valid `random`) or `..._INVALID_USERNAME`.
+// (`register`/`regnwl` without a valid `random`), `..._INVALID_USERNAME`
+// or `..._OVERLAPPING_BUFFERS` (`info` overlaps a string; nothing written).
 //
 // # Safety
 // The strings are NULL or NUL-terminated; `info` is NULL or writable.
@@ -574,6 +781,11 @@ aliyun_mqtt_status aliyun_mqtt_verify_identify(const char *mqtt_client_id,
 //   `deviceName..productKey..random..` (PROTOCOL.md §4);
 // - `connwl`: the deviceToken, which the password must equal.
 //
+// `device_secret` is read up to `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN` + 1
+// (129) bytes whatever the role, then checked for its role. A server
+// that verifies many connections of one secret prepares it once with
+// `aliyun_mqtt_verify_key_init` and calls `aliyun_mqtt_verify_with_key`.
+//
 // Signatures are compared case-insensitively; every comparison takes a
 // time that depends on the lengths only.
 //
@@ -584,7 +796,8 @@ aliyun_mqtt_status aliyun_mqtt_verify_identify(const char *mqtt_client_id,
 // otherwise the statuses of `aliyun_mqtt_verify_identify`, or
 // `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET`, `..._INVALID_PRODUCT_SECRET`,
 // `..._INVALID_DEVICE_TOKEN` (`device_secret` for the case),
-// `..._SIGNATURE_MISMATCH`.
+// `..._SIGNATURE_MISMATCH`, `..._OVERLAPPING_BUFFERS` (`info` overlaps an
+// input; nothing written).
 //
 // # Safety
 // The strings are NULL or NUL-terminated; `info` is NULL or writable.
@@ -593,6 +806,60 @@ aliyun_mqtt_status aliyun_mqtt_verify(const char *mqtt_client_id,
                                       const char *password,
                                       const char *device_secret,
                                       struct aliyun_mqtt_verify_info *info);
+
+// Prepares `secret` for `aliyun_mqtt_verify_with_key`: copies it into
+// `key` with the HMAC key block states of every HMAC method compiled in,
+// so that each verification skips hashing the secret's two key blocks.
+// Call it once per secret (when it is loaded) and reuse `key` from any
+// number of threads; clear it with `aliyun_mqtt_verify_key_wipe`.
+//
+// - `secret`: the DeviceSecret, ProductSecret or deviceToken (not NULL),
+//   read as `aliyun_mqtt_verify` reads `device_secret`: up to
+//   `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN` + 1 (129) bytes. Its role is only
+//   known per CONNECT, so it is checked then, for that role, exactly as
+//   `aliyun_mqtt_verify` checks it.
+// - `key`: receives the prepared secret (not NULL).
+//
+// Returns `ALIYUN_MQTT_OK`; `ALIYUN_MQTT_ERR_NULL_ARGUMENT`;
+// `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET` for a secret no role accepts
+// (empty, longer than `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN`, or a byte outside
+// printable ASCII, space excluded); or `..._OVERLAPPING_BUFFERS` (`key`
+// overlaps `secret`; nothing written). On the other errors `key` is
+// zeroed: it then verifies nothing, and every verification with it
+// returns the status `aliyun_mqtt_verify` returns for that secret.
+//
+// # Safety
+// `secret` is NULL or NUL-terminated; `key` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_verify_key_init(const char *secret,
+                                               struct aliyun_mqtt_verify_key *key);
+
+// Zeroes every byte of `key` (with writes the compiler keeps), leaving a
+// key that verifies nothing. Call it before the key's memory is released
+// or reused.
+//
+// Returns `ALIYUN_MQTT_OK` or `ALIYUN_MQTT_ERR_NULL_ARGUMENT`.
+//
+// # Safety
+// `key` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_verify_key_wipe(struct aliyun_mqtt_verify_key *key);
+
+// `aliyun_mqtt_verify` with a secret prepared by
+// `aliyun_mqtt_verify_key_init`: the same status and `info` for every
+// input as `aliyun_mqtt_verify` with that secret (`key` NULL as
+// `device_secret` NULL), in less time (an HMAC resumes from the key's
+// states: two compressions fewer).
+//
+// Returns the statuses of `aliyun_mqtt_verify`; `..._OVERLAPPING_BUFFERS`
+// also when `info` overlaps `key`.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `key` is NULL or a key filled by
+// `aliyun_mqtt_verify_key_init` (or zeroed); `info` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_verify_with_key(const char *mqtt_client_id,
+                                               const char *username,
+                                               const char *password,
+                                               const struct aliyun_mqtt_verify_key *key,
+                                               struct aliyun_mqtt_verify_info *info);
 
 // A static NUL-terminated description of `status` ("unknown status" for a
 // value that is not an `aliyun_mqtt_status`). Never NULL.
@@ -608,6 +875,58 @@ const char *aliyun_mqtt_version(void);
 
 // Whether the platform accepts this MQTT keep-alive: 30 to 1200 seconds.
 bool aliyun_mqtt_keepalive_ok(uint32_t seconds);
+
+// Writes the NTP request payload `{"deviceSendTime":"<ms>"}`, to publish
+// on `ALIYUN_MQTT_TOPIC_NTP_REQUEST` (QoS 0). `ALIYUN_MQTT_NTP_REQUEST_SIZE`
+// always fits.
+//
+// - `device_send_time`: the device's millisecond counter now (any origin:
+//   it need not be a clock).
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._BUFFER_TOO_SMALL`.
+//
+// # Safety
+// `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_ntp_request(uint64_t device_send_time,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_len);
+
+// Parses the payload received on `ALIYUN_MQTT_TOPIC_NTP_RESPONSE`:
+// `{"deviceSendTime":"..","serverRecvTime":"..","serverSendTime":".."}`,
+// each a decimal string (or integer) of 1 to 20 digits within uint64_t.
+// The JSON rules are those of `aliyun_mqtt_parse_auth_reply`. Compare
+// `device_send_time` with the request's before using the times.
+//
+// Returns `ALIYUN_MQTT_OK` or, with `*out` zeroed, `..._NULL_ARGUMENT`,
+// `..._REPLY_TRUNCATED`, `..._REPLY_MALFORMED`, `..._REPLY_TOO_LARGE` or
+// `..._REPLY_MISSING_FIELD`.
+//
+// # Safety
+// `payload` is NULL or readable for `len` bytes; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_parse_ntp_response(const char *payload,
+                                                  size_t len,
+                                                  struct aliyun_mqtt_ntp_response *out);
+
+// Computes the epoch milliseconds at the moment the device's counter read
+// `device_recv_time` (when the response arrived):
+// `(server_recv_time + server_send_time + device_recv_time -
+// device_send_time) / 2`, rounded down, without overflow for any input.
+// The epoch time at a later counter value `t` is then
+// `*out_ms + (t - device_recv_time)`.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` (`out_ms`) or
+// `..._INVALID_NTP_TIMES` (`device_recv_time < device_send_time`,
+// `server_send_time < server_recv_time`, the server's hold longer than the
+// round trip, or a result past uint64_t), with `*out_ms` 0 on error.
+//
+// # Safety
+// `out_ms` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_ntp_time(uint64_t device_send_time,
+                                        uint64_t server_recv_time,
+                                        uint64_t server_send_time,
+                                        uint64_t device_recv_time,
+                                        uint64_t *out_ms);
 
 // Writes the WebSocket URL `wss://{pk}.iot-as-mqtt.{region}.aliyuncs.com:443`
 // (`secure_mode` `ALIYUN_MQTT_SECURE_TLS`) or `ws://...:443`
@@ -845,6 +1164,263 @@ aliyun_mqtt_status aliyun_mqtt_parse_ext_regnwl(const char *payload,
 // `reply` is NULL or readable; `out` is NULL or writable.
 aliyun_mqtt_status aliyun_mqtt_connwl(const struct aliyun_mqtt_regnwl_reply *reply,
                                       struct aliyun_mqtt_connwl_credentials *out);
+
+// Fills `out` with the embedded root `root` (an `aliyun_mqtt_root_id`):
+// its name, PEM, DER and expiry, all static.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._INVALID_ROOT`
+// (then every pointer in `*out` is NULL and every number 0).
+//
+// # Safety
+// `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_root(uint32_t root, struct aliyun_mqtt_root_info *out);
+
+// Fills `out` with the roots and the TLS port of an endpoint kind (an
+// `aliyun_mqtt_endpoint_kind`), as PROTOCOL.md §2.3 tabulates them.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._INVALID_ROOT`
+// (an unknown kind; then `*out` is zeroed).
+//
+// # Safety
+// `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_endpoint_tls(uint32_t endpoint,
+                                            struct aliyun_mqtt_endpoint_tls *out);
+
+// Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §8.1):
+// `devicename|hmacsha256|{pk}&{dn}|{timestamp_ms}`.
+// `ALIYUN_MQTT_PSK_IDENTITY_SIZE` always fits.
+//
+// Returns the statuses of `aliyun_mqtt_client_id`; besides,
+// `..._INVALID_SIGN_METHOD` unless `dev->sign_method` is
+// `ALIYUN_MQTT_HMAC_SHA256` and `..._INVALID_TIMESTAMP` when
+// `dev->timestamp_ms` is 0.
+//
+// # Safety
+// As for `aliyun_mqtt_client_id`.
+aliyun_mqtt_status aliyun_mqtt_psk_identity(const struct aliyun_mqtt_device *dev,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+// Writes the TLS-PSK key for `aliyun_mqtt_psk_identity`: the 64
+// upper-case hex digits of HMAC-SHA256(DeviceSecret,
+// `id{pk}&{dn}timestamp{ts}`); the key's bytes are these 64 characters
+// (their case is fixed, whatever `uppercase_hex` says).
+// `ALIYUN_MQTT_PSK_KEY_SIZE` always fits. Statuses as for
+// `aliyun_mqtt_psk_identity`.
+//
+// # Safety
+// As for `aliyun_mqtt_client_id`.
+aliyun_mqtt_status aliyun_mqtt_psk_key(const struct aliyun_mqtt_device *dev,
+                                       char *buf,
+                                       size_t cap,
+                                       size_t *out_len);
+
+// Fills `out` with the CONNECT fields of MQTT 5 with a client identifier
+// the server assigns (PROTOCOL.md §8.2): client identifier
+// `|securemode=M,signmethod=S[,timestamp=T][,extra]|` (nothing before the
+// first bar), user name `deviceName&productKey`, password the hex
+// signature of `clientIddeviceName{dn}productKey{pk}[timestamp{ts}]`.
+// On error every field is "".
+//
+// Returns the statuses of `aliyun_mqtt_sign`; besides,
+// `..._INVALID_CLIENT_ID` when `dev->client_id` is set (the server
+// assigns it).
+//
+// # Safety
+// As for `aliyun_mqtt_sign`.
+aliyun_mqtt_status aliyun_mqtt_sign_assigned(const struct aliyun_mqtt_device *dev,
+                                             struct aliyun_mqtt_credentials *out);
+
+// Writes a topic of the device `product_key`/`device_name`: the gateway's
+// own for the sub-device messages (the ProductKey and DeviceName inside
+// the payload are the sub-device's), the device's own for NTP.
+// `ALIYUN_MQTT_TOPIC_SIZE` always fits.
+//
+// - `topic`: an `aliyun_mqtt_topic_kind`.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL`,
+// `..._INVALID_TOPIC`, `..._INVALID_PRODUCT_KEY` or
+// `..._INVALID_DEVICE_NAME`.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `buf` is NULL or writable for
+// `cap` bytes; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_topic(uint32_t topic,
+                                     const char *product_key,
+                                     const char *device_name,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
+
+// Writes the payload that adds sub-devices to the gateway's topology
+// (PROTOCOL.md §6.2), to publish on `ALIYUN_MQTT_TOPIC_TOPO_ADD`:
+// `{"id":"<id>","version":"1.0","params":[{"productKey":..,"deviceName":..,
+// "clientId":..,"timestamp":..,"signmethod":..,"sign":..},...],
+// "method":"thing.topo.add"}`, each `sign` the hex HMAC under the
+// sub-device's DeviceSecret of `clientId{cid}deviceName{dn}productKey{pk}
+// timestamp{ts}`. `ALIYUN_MQTT_SUBDEV_TOPO_ADD_SIZE` always fits.
+//
+// - `id`: the message id (decimal in the payload; its reply carries it).
+// - `sign_method`: `ALIYUN_MQTT_HMAC_MD5`, `..._HMAC_SHA1` or
+//   `..._HMAC_SHA256`, for every entry.
+// - `subs`, `count`: 1 to `ALIYUN_MQTT_SUBDEV_BATCH_MAX` sub-devices.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL`,
+// `..._INVALID_SIGN_METHOD` (also `ALIYUN_MQTT_SHA256`), `..._BATCH_SIZE`,
+// or the first bad field of the first bad entry:
+// `..._INVALID_PRODUCT_KEY`, `..._INVALID_DEVICE_NAME`,
+// `..._INVALID_DEVICE_SECRET`, `..._INVALID_CLIENT_ID`.
+//
+// # Safety
+// `subs` is NULL or points to `count` readable sub-devices whose strings
+// are NULL or NUL-terminated; `buf` is NULL or writable for `cap` bytes;
+// `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_subdev_topo_add(uint32_t id,
+                                               uint32_t sign_method,
+                                               const struct aliyun_mqtt_subdev *subs,
+                                               size_t count,
+                                               char *buf,
+                                               size_t cap,
+                                               size_t *out_len);
+
+// Writes the payload that removes sub-devices from the topology
+// (`ALIYUN_MQTT_TOPIC_TOPO_DELETE`): `{"id":..,"version":"1.0","params":
+// [{"productKey":..,"deviceName":..},...],"method":"thing.topo.delete"}`.
+// Only the ProductKey and DeviceName of each entry are read.
+// `ALIYUN_MQTT_SUBDEV_TOPO_DELETE_SIZE` always fits. Statuses as for
+// `aliyun_mqtt_subdev_topo_add`, without the sign method and secret.
+//
+// # Safety
+// As for `aliyun_mqtt_subdev_topo_add`.
+aliyun_mqtt_status aliyun_mqtt_subdev_topo_delete(uint32_t id,
+                                                  const struct aliyun_mqtt_subdev *subs,
+                                                  size_t count,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *out_len);
+
+// Writes the payload that logs one sub-device in
+// (`ALIYUN_MQTT_TOPIC_LOGIN`): `{"id":..,"params":{"productKey":..,
+// "deviceName":..,"clientId":..,"timestamp":..,"signMethod":..,"sign":..,
+// "cleanSession":"true"|"false"}}`, `sign` as for topology add.
+// `ALIYUN_MQTT_SUBDEV_LOGIN_SIZE` always fits. Statuses as for
+// `aliyun_mqtt_subdev_topo_add`.
+//
+// # Safety
+// `sub` is NULL or a readable sub-device whose strings are NULL or
+// NUL-terminated; `buf`, `out_len` as for `aliyun_mqtt_subdev_topo_add`.
+aliyun_mqtt_status aliyun_mqtt_subdev_login(uint32_t id,
+                                            uint32_t sign_method,
+                                            const struct aliyun_mqtt_subdev *sub,
+                                            char *buf,
+                                            size_t cap,
+                                            size_t *out_len);
+
+// Writes the payload that logs up to `ALIYUN_MQTT_SUBDEV_BATCH_MAX`
+// sub-devices in (`ALIYUN_MQTT_TOPIC_BATCH_LOGIN`): `{"id":..,
+// "version":"1.0","params":{"signMethod":..,"deviceList":[{"productKey":..,
+// "deviceName":..,"clientId":..,"timestamp":..,"cleanSession":..,
+// "sign":..},...]}}`. `ALIYUN_MQTT_SUBDEV_BATCH_LOGIN_SIZE` always fits.
+// Statuses as for `aliyun_mqtt_subdev_topo_add`.
+//
+// # Safety
+// As for `aliyun_mqtt_subdev_topo_add`.
+aliyun_mqtt_status aliyun_mqtt_subdev_batch_login(uint32_t id,
+                                                  uint32_t sign_method,
+                                                  const struct aliyun_mqtt_subdev *subs,
+                                                  size_t count,
+                                                  char *buf,
+                                                  size_t cap,
+                                                  size_t *out_len);
+
+// Writes the payload that logs one sub-device out
+// (`ALIYUN_MQTT_TOPIC_LOGOUT`): `{"id":..,"params":{"productKey":..,
+// "deviceName":..}}`. Only the ProductKey and DeviceName are read.
+// `ALIYUN_MQTT_SUBDEV_LOGOUT_SIZE` always fits. Statuses as for
+// `aliyun_mqtt_subdev_topo_delete`.
+//
+// # Safety
+// As for `aliyun_mqtt_subdev_login`.
+aliyun_mqtt_status aliyun_mqtt_subdev_logout(uint32_t id,
+                                             const struct aliyun_mqtt_subdev *sub,
+                                             char *buf,
+                                             size_t cap,
+                                             size_t *out_len);
+
+// Writes the payload that logs sub-devices out
+// (`ALIYUN_MQTT_TOPIC_BATCH_LOGOUT`): `{"id":..,"version":"1.0","params":
+// [{"productKey":..,"deviceName":..},...]}`.
+// `ALIYUN_MQTT_SUBDEV_BATCH_LOGOUT_SIZE` always fits. Statuses as for
+// `aliyun_mqtt_subdev_topo_delete`.
+//
+// # Safety
+// As for `aliyun_mqtt_subdev_topo_add`.
+aliyun_mqtt_status aliyun_mqtt_subdev_batch_logout(uint32_t id,
+                                                   const struct aliyun_mqtt_subdev *subs,
+                                                   size_t count,
+                                                   char *buf,
+                                                   size_t cap,
+                                                   size_t *out_len);
+
+// Writes the payload that registers sub-devices by their products'
+// ProductSecret (`ALIYUN_MQTT_TOPIC_PRODUCT_REGISTER`): `{"id":..,
+// "version":"1.0","params":{"proxieds":[{"productKey":..,"deviceName":..,
+// "random":..,"signMethod":..,"sign":..},...]}}`, each `sign` the hex
+// HMAC under the ProductSecret of `deviceName{dn}productKey{pk}random{R}`
+// (PROTOCOL.md §4). `ALIYUN_MQTT_SUBDEV_PRODUCT_REGISTER_SIZE` always
+// fits. Parse the reply with `aliyun_mqtt_parse_product_register_reply`.
+//
+// Returns the statuses of `aliyun_mqtt_subdev_topo_add`, with
+// `..._INVALID_PRODUCT_SECRET` and `..._INVALID_RANDOM` for the secret and
+// random of an entry.
+//
+// # Safety
+// `subs` is NULL or points to `count` readable registrations whose strings
+// are NULL or NUL-terminated; `buf`, `out_len` as for
+// `aliyun_mqtt_subdev_topo_add`.
+aliyun_mqtt_status aliyun_mqtt_subdev_product_register(uint32_t id,
+                                                       uint32_t sign_method,
+                                                       const struct aliyun_mqtt_subdev_registration *subs,
+                                                       size_t count,
+                                                       char *buf,
+                                                       size_t cap,
+                                                       size_t *out_len);
+
+// Parses a `_reply` to a topology, login or logout message
+// (PROTOCOL.md §6.5): `{"id":"..","code":..,"message":..,"data":..}`,
+// `data` absent, `null`, `{}`, one `{"productKey":..,"deviceName":..}` or
+// an array of up to 50 of them. The JSON rules are those of
+// `aliyun_mqtt_parse_auth_reply`; `reply` need not be NUL-terminated.
+//
+// Returns `ALIYUN_MQTT_OK`; `..._SERVER_REFUSED` when `code` is not 200,
+// with every field filled (the refused sub-devices, when `data` names
+// them); or, with `*out` zeroed: `..._NULL_ARGUMENT`,
+// `..._REPLY_TRUNCATED`, `..._REPLY_MALFORMED` (also an `id` that is not
+// 0 to 4294967295 as a decimal string or integer), `..._REPLY_TOO_LARGE`
+// (also more than 50 sub-devices), `..._REPLY_MISSING_FIELD` (`id`,
+// `code`, or half of a sub-device), `..._INVALID_PRODUCT_KEY`,
+// `..._INVALID_DEVICE_NAME`.
+//
+// # Safety
+// `reply` is NULL or readable for `len` bytes; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_parse_subdev_reply(const char *reply,
+                                                  size_t len,
+                                                  struct aliyun_mqtt_subdev_reply *out);
+
+// Parses the `_reply` to a registration by product (PROTOCOL.md §6.5):
+// `{"id":..,"code":..,"message":..,"data":{"successes":[{"productKey":..,
+// "deviceName":..,"deviceSecret":..},...],"failures":[{"productKey":..,
+// "deviceName":..},...]}}` (`data`, `successes` or `failures` may be
+// absent or `null`). Statuses as for `aliyun_mqtt_parse_subdev_reply`,
+// and `..._INVALID_DEVICE_SECRET`. Store each DeviceSecret and log the
+// sub-device in with it.
+//
+// # Safety
+// As for `aliyun_mqtt_parse_subdev_reply`.
+aliyun_mqtt_status aliyun_mqtt_parse_product_register_reply(const char *reply,
+                                                            size_t len,
+                                                            struct aliyun_mqtt_product_register_reply *out);
 
 #ifdef __cplusplus
 } // extern "C"

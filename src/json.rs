@@ -174,8 +174,20 @@ impl<'a> Cursor<'a> {
 /// document), `..._REPLY_MALFORMED` (anything else that is not JSON, or a
 /// key of the path twice in its object), `..._REPLY_TOO_LARGE` (over
 /// `ALIYUN_MQTT_REPLY_MAX_LEN` bytes or `ALIYUN_MQTT_REPLY_MAX_DEPTH` levels).
-#[allow(clippy::arithmetic_side_effects)] // depth <= 16, offsets <= 4096
 pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> {
+    Ok(walk(json, path)?.map(|(value, _)| value))
+}
+
+/// Like [`find`], but returns the value's text as written: a string with
+/// its quotes, a number, a literal, or a whole object or array (to walk
+/// with [`elements`] or to query with [`find`]).
+pub fn find_raw<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<&'a [u8]>, S> {
+    Ok(walk(json, path)?.map(|(_, raw)| raw))
+}
+
+/// [`find`] and [`find_raw`] in one walk.
+#[allow(clippy::arithmetic_side_effects)] // depth <= 16, offsets <= 4096
+fn walk<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<(Value<'a>, &'a [u8])>, S> {
     if json.len() > ALIYUN_MQTT_REPLY_MAX_LEN {
         return Err(TOO_LARGE);
     }
@@ -191,6 +203,9 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
     let mut key: Option<&[u8]> = None;
     let mut state = State::Value;
     let mut found = None;
+    // A container at the path: where it starts and the depth it opens at,
+    // until its end is reached.
+    let mut open_target: Option<(usize, usize)> = None;
     // Bit `d` set: the path's key at depth `d` has been seen. The path is one
     // chain of keys, so a second sighting is a duplicate key in the same
     // object (`{"data":{..},"data":{..}}` must not merge two objects).
@@ -240,8 +255,12 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
                     }
                     seen |= bit;
                 }
+                let start = c.i;
                 let value = match b {
                     b'{' | b'[' => {
+                        if is_target {
+                            open_target = Some((start, depth));
+                        }
                         let slot = stack.get_mut(depth).ok_or(TOO_LARGE)?;
                         *slot = b;
                         c.i += 1;
@@ -267,8 +286,8 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
                 if !matches!(b, b'{' | b'[') {
                     state = State::CommaOrEnd;
                 }
-                if is_target {
-                    found = Some(value);
+                if is_target && !matches!(b, b'{' | b'[') {
+                    found = Some((value, c.s.get(start..c.i).unwrap_or_default()));
                 }
                 false
             }
@@ -276,6 +295,10 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
         if close {
             c.i += 1;
             depth -= 1;
+            if let Some((start, _)) = open_target.filter(|(_, at)| *at == depth) {
+                found = Some((Value::Other, c.s.get(start..c.i).unwrap_or_default()));
+                open_target = None;
+            }
             matched = matched.min(depth.saturating_sub(1));
             state = State::CommaOrEnd;
             if depth == 0 {
@@ -287,6 +310,62 @@ pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> 
             }
         }
     }
+}
+
+/// Calls `each` with the text of every element of `array`, the text of an
+/// array as [`find_raw`] returns it (so already checked to be JSON), in
+/// order, until `each` returns false or fails. Anything that does not start
+/// with `[` has no elements.
+#[allow(clippy::arithmetic_side_effects)] // offsets within array; nesting <= 16
+pub fn elements(array: &[u8], mut each: impl FnMut(&[u8]) -> Result<bool, S>) -> Result<(), S> {
+    if array.first() != Some(&b'[') {
+        return Ok(());
+    }
+    let mut i = 1;
+    let mut start = None;
+    let mut nesting = 0usize;
+    let mut in_string = false;
+    while let Some(&b) = array.get(i) {
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                b',' | b']' if nesting == 0 => {
+                    if let Some(from) = start.take() {
+                        let text = array.get(from..i).unwrap_or_default();
+                        let end = text.len()
+                            - text
+                                .iter()
+                                .rev()
+                                .take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                                .count();
+                        if !each(text.get(..end).unwrap_or_default())? {
+                            return Ok(());
+                        }
+                    }
+                    if b == b']' {
+                        return Ok(());
+                    }
+                }
+                _ => {
+                    start.get_or_insert(i);
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => nesting += 1,
+                        b'}' | b']' => nesting = nesting.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// Decodes the raw string `raw` (as returned in [`Value::Str`]), calling

@@ -100,7 +100,7 @@ pub struct RegNwlReply {
 /// Reads the string at `path` into `out` (strictly: too long is
 /// `REPLY_TOO_LARGE`) and checks it with `check`. Absent is
 /// `REPLY_MISSING_FIELD`; another type is `REPLY_MALFORMED`.
-fn text<const N: usize>(
+pub(crate) fn text<const N: usize>(
     json: &[u8],
     path: &[&[u8]],
     out: &mut Text<N>,
@@ -117,7 +117,7 @@ fn text<const N: usize>(
 }
 
 /// An integer at `path` within `min..=max`.
-fn integer(json: &[u8], path: &[&[u8]], min: i64, max: i64) -> Result<i64, S> {
+pub(crate) fn integer(json: &[u8], path: &[&[u8]], min: i64, max: i64) -> Result<i64, S> {
     match json::find(json, path)? {
         Some(Value::Num(raw)) => json::integer(raw, min, max),
         Some(_) => Err(S::ALIYUN_MQTT_ERR_REPLY_MALFORMED),
@@ -135,7 +135,7 @@ fn visible(s: &[u8]) -> Result<(), S> {
 
 /// Reads `code` and `message` of an HTTPS reply; `SERVER_REFUSED` (with
 /// both kept) unless the code is 200.
-fn envelope(
+pub(crate) fn envelope(
     json: &[u8],
     code: &mut i32,
     message: &mut Text<ALIYUN_MQTT_MESSAGE_SIZE>,
@@ -255,7 +255,7 @@ pub fn parse_ext_regnwl(json: &[u8], out: &mut RegNwlReply) -> Result<(), S> {
 }
 
 /// Clears `out` on error, keeping code and message on `SERVER_REFUSED`.
-fn clear_unless_refused<T: Default>(
+pub(crate) fn clear_unless_refused<T: Default>(
     result: Result<(), S>,
     out: &mut T,
     envelope: fn(&mut T) -> (&mut i32, &mut Text<ALIYUN_MQTT_MESSAGE_SIZE>),

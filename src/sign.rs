@@ -204,6 +204,12 @@ pub fn wipe_words(words: &mut [u32]) {
     core::hint::black_box(words);
 }
 
+/// The inner and outer pads of HMAC (RFC 2104).
+#[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+const IPAD: u8 = 0x36;
+#[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+const OPAD: u8 = 0x5c;
+
 /// HMAC (RFC 2104) over [`Hash`], for keys of at most one block (the
 /// caller checks). K0 ^ ipad and K0 ^ opad are written straight into the
 /// hash's block buffer, so no key block sits on the stack, and one hash
@@ -211,8 +217,6 @@ pub fn wipe_words(words: &mut [u32]) {
 #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
 #[inline(always)] // one call site (`sign_into`); its frame joins the caller's
 fn hmac(algo: Algo, key: &[u8], content: &mut dyn Content, out: &mut [u8]) -> usize {
-    const IPAD: u8 = 0x36;
-    const OPAD: u8 = 0x5c;
     let mut hash = Hash::new(algo);
     hash.absorb_key_block(key, IPAD);
     content.feed(&mut |piece| hash.update(piece));
@@ -220,6 +224,82 @@ fn hmac(algo: Algo, key: &[u8], content: &mut dyn Content, out: &mut [u8]) -> us
     hash.absorb_key_block(key, OPAD);
     hash.update(out.get(..inner_len).unwrap_or_default());
     hash.finish(out)
+}
+
+/// The HMAC key block states of one key for every HMAC method: indexed by
+/// [`hmac_slot`] (MD5, SHA-1, SHA-256), each the hash state after the block
+/// K0 ^ ipad (`[0]`) and after K0 ^ opad (`[1]`) (RFC 2104); a method
+/// compiled out of the build stays zero. An HMAC that resumes from them
+/// ([`hmac_from_states`]) hashes the message and the inner digest only: two
+/// compressions fewer than [`sign`]. As secret as the key.
+pub type HmacStates = [[[u32; 8]; 2]; 3];
+
+/// The slot of an HMAC method in [`HmacStates`].
+#[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+fn hmac_slot(algo: Algo) -> usize {
+    match algo {
+        #[cfg(feature = "hmac-md5")]
+        Algo::Md5 => 0,
+        #[cfg(feature = "hmac-sha1")]
+        Algo::Sha1 => 1,
+        #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+        Algo::Sha256 => 2,
+    }
+}
+
+/// Fills `states` with those of `key` for every HMAC method compiled in
+/// (zeros elsewhere). A key over [`MAX_KEY_LEN`] bytes, which no HMAC here
+/// takes, gives `ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET` and all zeros.
+pub fn hmac_states(key: &[u8], states: &mut HmacStates) -> Result<(), S> {
+    wipe_hmac_states(states);
+    if key.len() > MAX_KEY_LEN {
+        return Err(S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    }
+    #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+    for algo in SignMethod::ALL.into_iter().filter_map(hmac_algo) {
+        if let Some([inner, outer]) = states.get_mut(hmac_slot(algo)) {
+            let mut hash = Hash::new(algo);
+            hash.absorb_key_block(key, IPAD);
+            *inner = hash.state;
+            hash.absorb_key_block(key, OPAD);
+            *outer = hash.state;
+        }
+    }
+    Ok(())
+}
+
+/// Overwrites `states` with zeros in a way the optimiser keeps.
+pub fn wipe_hmac_states(states: &mut HmacStates) {
+    for state in states.as_flattened_mut() {
+        wipe_words(state);
+    }
+}
+
+/// The HMAC by `method` of `content`, from the key's [`HmacStates`]: the
+/// digest [`sign`] gives for the same key, written to the front of `out`
+/// (at least `method.digest_len()` bytes); returns its length.
+/// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD` for `sha256` (not an HMAC) or a
+/// method compiled out.
+#[allow(unused_variables)] // when every HMAC method is compiled out
+pub fn hmac_from_states(
+    method: SignMethod,
+    states: &HmacStates,
+    content: &mut dyn Content,
+    out: &mut [u8],
+) -> Result<usize, S> {
+    #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+    if let Some(algo) = hmac_algo(method) {
+        if let Some([inner, outer]) = states.get(hmac_slot(algo)) {
+            let mut hash = Hash::new(algo);
+            hash.resume(inner);
+            content.feed(&mut |piece| hash.update(piece));
+            let inner_len = hash.finish(out);
+            hash.resume(outer);
+            hash.update(out.get(..inner_len).unwrap_or_default());
+            return Ok(hash.finish(out));
+        }
+    }
+    Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)
 }
 
 /// SHA-256 over the parts followed by the key (the inferred `sha256` rule).
@@ -333,6 +413,14 @@ impl Hash {
             *b = k ^ pad;
         }
         self.compress_buffer();
+        self.total = BLOCK_LEN;
+    }
+
+    /// Continues a message whose first block is already hashed into
+    /// `state` (an HMAC key block, see [`HmacStates`]).
+    #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
+    fn resume(&mut self, state: &[u32; 8]) {
+        self.state = *state;
         self.total = BLOCK_LEN;
     }
 

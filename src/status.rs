@@ -112,13 +112,35 @@ pub enum aliyun_mqtt_status {
     /// and `message` are in the output structure. Returned by the HTTPS reply
     /// parsers.
     ALIYUN_MQTT_ERR_SERVER_REFUSED = 27,
+    /// An output (buffer, `*out_len` or structure) shares a byte with an
+    /// input the call read (a string with its NUL, a structure, a reply's
+    /// bytes) or with another output of the call. Nothing was written, not
+    /// even `buf[0]` or `*out_len`, so no input was changed. Returned by
+    /// every function that writes through a pointer.
+    ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS = 28,
+    /// A list of sub-devices is empty or longer than
+    /// `ALIYUN_MQTT_SUBDEV_BATCH_MAX` (50). Returned by the sub-device
+    /// message builders.
+    ALIYUN_MQTT_ERR_BATCH_SIZE = 29,
+    /// A topic kind that is not an `aliyun_mqtt_topic`. Returned by
+    /// `aliyun_mqtt_topic`.
+    ALIYUN_MQTT_ERR_INVALID_TOPIC = 30,
+    /// The four times of an NTP exchange cannot come from one exchange (a
+    /// receive before its send, the server holding the request longer than
+    /// the round trip) or give a time past uint64_t. Returned by
+    /// `aliyun_mqtt_ntp_time`.
+    ALIYUN_MQTT_ERR_INVALID_NTP_TIMES = 31,
+    /// A root or endpoint kind that is not an `aliyun_mqtt_root` or
+    /// `aliyun_mqtt_endpoint`. Returned by `aliyun_mqtt_root` and
+    /// `aliyun_mqtt_endpoint_tls`.
+    ALIYUN_MQTT_ERR_INVALID_ROOT = 32,
 }
 
 use aliyun_mqtt_status as S;
 
 impl aliyun_mqtt_status {
     /// Every status, in numeric order (used by `status_str` and the tests).
-    pub const ALL: [aliyun_mqtt_status; 28] = [
+    pub const ALL: [aliyun_mqtt_status; 33] = [
         S::ALIYUN_MQTT_OK,
         S::ALIYUN_MQTT_ERR_NULL_ARGUMENT,
         S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
@@ -147,6 +169,11 @@ impl aliyun_mqtt_status {
         S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE,
         S::ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD,
         S::ALIYUN_MQTT_ERR_SERVER_REFUSED,
+        S::ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS,
+        S::ALIYUN_MQTT_ERR_BATCH_SIZE,
+        S::ALIYUN_MQTT_ERR_INVALID_TOPIC,
+        S::ALIYUN_MQTT_ERR_INVALID_NTP_TIMES,
+        S::ALIYUN_MQTT_ERR_INVALID_ROOT,
     ];
 
     /// The status with this number, if there is one.
@@ -214,7 +241,12 @@ ALIYUN_MQTT_ERR_REPLY_TRUNCATED\0\
 ALIYUN_MQTT_ERR_REPLY_MALFORMED\0\
 ALIYUN_MQTT_ERR_REPLY_TOO_LARGE\0\
 ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD\0\
-ALIYUN_MQTT_ERR_SERVER_REFUSED\0";
+ALIYUN_MQTT_ERR_SERVER_REFUSED\0\
+ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS\0\
+ALIYUN_MQTT_ERR_BATCH_SIZE\0\
+ALIYUN_MQTT_ERR_INVALID_TOPIC\0\
+ALIYUN_MQTT_ERR_INVALID_NTP_TIMES\0\
+ALIYUN_MQTT_ERR_INVALID_ROOT\0";
 static MESSAGES: &[u8] = b"ok\0\
 a required pointer is NULL\0\
 output buffer too small\0\
@@ -242,7 +274,12 @@ reply truncated\0\
 reply is not well-formed JSON of the expected shape\0\
 reply or one of its fields too large\0\
 reply lacks a required field\0\
-server refused the request\0";
+server refused the request\0\
+an output overlaps an input or another output\0\
+sub-device list empty or longer than 50\0\
+unknown topic kind\0\
+inconsistent NTP times\0\
+unknown root or endpoint kind\0";
 
 /// Why a builder of the safe API did not produce its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -168,6 +168,14 @@ pub fn device_name(s: &[u8]) -> Result<(), S> {
     DEVICE_NAME.check(s)
 }
 
+/// How many bytes at the start of `s` may be in a DeviceName (which has
+/// no `&`).
+pub fn device_name_len(s: &[u8]) -> usize {
+    s.iter()
+        .position(|b| !DEVICE_NAME.allows(*b))
+        .unwrap_or(s.len())
+}
+
 /// DeviceSecret: 1..=64 printable ASCII, no space.
 pub fn device_secret(s: &[u8]) -> Result<(), S> {
     DEVICE_SECRET.check(s)

@@ -267,6 +267,18 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether this is the measuring pass of [`build`] (nothing is written).
+    pub fn measuring(&self) -> bool {
+        !self.write
+    }
+
+    /// Counts `n` bytes without writing them: for the measuring pass only,
+    /// of an output whose bytes are costly to make and whose length is known.
+    #[allow(clippy::arithmetic_side_effects)] // len <= total output, far below usize::MAX
+    pub fn put_len(&mut self, n: usize) {
+        self.len += n;
+    }
+
     #[allow(clippy::arithmetic_side_effects)] // len <= total input, far below usize::MAX
     fn byte(&mut self, b: u8) {
         if self.write {

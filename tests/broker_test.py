@@ -37,7 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
 sys.path.insert(0, HERE)
 import aliyun_mqtt_sign as ams  # noqa: E402
-from loopback import check, free_port, make_certs, read, start_mosquitto, stop, summary  # noqa: E402
+from loopback import (Client, check, free_port, make_certs, read, start_mosquitto, stop,  # noqa: E402
+                      summary)
 
 LOAD = 500
 
@@ -52,49 +53,24 @@ def secret():
     return "".join(random.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 
-# ---- a raw MQTT 3.1.1 CONNECT, to send fields exactly as wanted ----------
-
-def mqtt_string(s):
-    b = s.encode()
-    return len(b).to_bytes(2, "big") + b
-
-
-def connect_packet(client_id, username, password, keepalive):
-    body = (mqtt_string("MQTT") + bytes([4, 0xC2]) + keepalive.to_bytes(2, "big")
-            + mqtt_string(client_id) + mqtt_string(username) + mqtt_string(password))
-    n, length = len(body), b""
-    while True:
-        byte, n = n % 128, n // 128
-        length += bytes([byte | (0x80 if n else 0)])
-        if not n:
-            break
-    return b"\x10" + length + body
-
-
 async def mqtt_connect(port, fields, keepalive=300, hold=None, acked=None):
     """CONNACK return code, or None when the broker sent none. With `hold`,
     keeps an accepted connection open until the event is set; `acked`
     counts CONNACKs received."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 20)
+    client = await Client.open(port)
     try:
-        writer.write(connect_packet(*fields, keepalive))
-        await writer.drain()
         try:
-            ack = await asyncio.wait_for(reader.readexactly(4), 20)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            return None
+            rc = await client.connect(fields, keepalive)
         finally:
             if acked is not None:
                 acked.append(1)
-        rc = ack[3] if ack[:2] == b"\x20\x02" else None
         if hold is not None and rc == 0:
             await asyncio.wait_for(hold.wait(), 60)
         if rc == 0:
-            writer.write(b"\xe0\x00")
-            await writer.drain()
+            await client.send(b"\xe0\x00")
         return rc
     finally:
-        writer.close()
+        client.close()
 
 
 def connect(port, fields, keepalive=300):
@@ -143,39 +119,17 @@ def regnwl_creds(pk, dn, product_secret, random_string):
     return out.client_id.decode(), out.username.decode(), out.password.decode()
 
 
-async def read_publish(reader):
-    """(topic, payload) of the next PUBLISH (QoS 1) from the broker."""
-    header = await reader.readexactly(1)
-    length, shift = 0, 0
-    while True:
-        byte = (await reader.readexactly(1))[0]
-        length |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            break
-    body = await reader.readexactly(length)
-    if header[0] & 0xF0 != 0x30:
-        raise RuntimeError(f"expected a PUBLISH, got packet type {header[0] >> 4}")
-    n = int.from_bytes(body[:2], "big")
-    skip = 2 if header[0] & 0x06 else 0  # the packet id of QoS 1 and 2
-    return body[2:2 + n].decode(), body[2 + n + skip:]
-
-
 async def mqtt_regnwl(port, fields):
     """The /ext/regnwl reply to a regnwl CONNECT, as a dict (None when refused)."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 20)
+    client = await Client.open(port)
     try:
-        writer.write(connect_packet(*fields, 300))
-        await writer.drain()
-        ack = await asyncio.wait_for(reader.readexactly(4), 20)
-        if ack != b"\x20\x02\x00\x00":
+        if await client.connect(fields) != 0:
             return None
-        topic, payload = await asyncio.wait_for(read_publish(reader), 20)
-        writer.write(b"\xe0\x00")
-        await writer.drain()
-        return json.loads(payload) if topic == "/ext/regnwl" else None
+        got = await client.next_publish()
+        await client.disconnect()
+        return json.loads(got[1]) if got and got[0] == "/ext/regnwl" else None
     finally:
-        writer.close()
+        client.close()
 
 
 def regnwl(port, pk, dn, product_secret, random_string):
@@ -288,7 +242,7 @@ def main():
         check(rcs.count(5) == LOAD, f"{LOAD} wrong passwords refused ({rcs.count(5)}) "
               f"in {time.monotonic() - t0:.1f} s")
         check(broker.poll() is None and connect(tcp, good) == 0, "broker still serving after the load")
-        rc, out = paho(tls, pk, dn, ds, "--cafile", os.path.join(work, "ca.pem"), "--topic", "/after/load")
+        rc, out = paho(tls, pk, dn, ds, "--cafile", os.path.join(work, "ca.pem"), "--topic", f"/{pk}/{dn}/user/after-load")
         check(rc == 0 and "received own message" in out, "TLS publish/receive after the load")
         stop(broker)
         broker = None

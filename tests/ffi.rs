@@ -564,7 +564,7 @@ fn test_status_strings_succeed() {
     }
     assert_eq!(
         Status::ALL.len(),
-        Status::ALIYUN_MQTT_ERR_SERVER_REFUSED as usize + 1
+        Status::ALIYUN_MQTT_ERR_INVALID_ROOT as usize + 1
     );
     for unknown in [Status::ALL.len() as u32, 1000, u32::MAX] {
         let msg = unsafe { CStr::from_ptr(aliyun_mqtt_status_str(unknown)) };

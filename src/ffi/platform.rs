@@ -4,8 +4,9 @@
 
 use core::ffi::c_char;
 
-use super::{aliyun_mqtt_credentials, aliyun_mqtt_device};
-use super::{as_bytes_mut, c_str, device, output, put_str, required_str, S};
+use super::{aliyun_mqtt_credentials, aliyun_mqtt_device, credentials_status};
+use super::{as_bytes_mut, c_str, device, fill_object, output, product_key_and_region, put_str};
+use super::{required_str, Writes, S};
 use crate::credentials::SecureMode;
 use crate::limits::*;
 use crate::register::{self, AuthType, Registration};
@@ -125,15 +126,6 @@ pub struct aliyun_mqtt_connwl_credentials {
     pub password: [c_char; ALIYUN_MQTT_DEVICE_TOKEN_SIZE],
 }
 
-/// Reads a required region, product key or other plain string argument.
-///
-/// # Safety
-/// `p` is NULL or a NUL-terminated string.
-unsafe fn arg<'a>(p: *const c_char, max: usize, err: S) -> Result<&'a [u8], Error> {
-    // SAFETY: forwarded contract.
-    Ok(unsafe { required_str(p, max, err) }?)
-}
-
 /// Writes the WebSocket URL `wss://{pk}.iot-as-mqtt.{region}.aliyuncs.com:443`
 /// (`secure_mode` `ALIYUN_MQTT_SECURE_TLS`) or `ws://...:443`
 /// (`ALIYUN_MQTT_SECURE_TCP`). Connect with the same CONNECT fields, the
@@ -158,21 +150,18 @@ pub unsafe extern "C" fn aliyun_mqtt_websocket_url(
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
     unsafe {
-        output(buf, cap, out_len, |out| {
-            let pk = arg(
-                product_key,
-                ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
-            )?;
-            let region = arg(
-                region_id,
-                ALIYUN_MQTT_REGION_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_REGION,
-            )?;
-            let mode =
-                SecureMode::from_i32(secure_mode).ok_or(S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE)?;
-            endpoints::websocket_url(pk, region, mode, out)
-        })
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| {
+                let (pk, region) = product_key_and_region(product_key, region_id, w)?;
+                let mode = SecureMode::from_i32(secure_mode)
+                    .ok_or(S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE)?;
+                Ok((pk, region, mode))
+            },
+            |(pk, region, mode), out| endpoints::websocket_url(pk, region, mode, out),
+        )
     }
 }
 
@@ -190,7 +179,15 @@ pub unsafe extern "C" fn aliyun_mqtt_ipv6_host(
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
-    unsafe { output(buf, cap, out_len, endpoints::ipv6_host) }
+    unsafe {
+        output(
+            buf,
+            cap,
+            out_len,
+            |_| Ok(()),
+            |(), out| endpoints::ipv6_host(out),
+        )
+    }
 }
 
 /// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`
@@ -210,14 +207,20 @@ pub unsafe extern "C" fn aliyun_mqtt_instance_host(
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
     unsafe {
-        output(buf, cap, out_len, |out| {
-            let id = arg(
-                instance_id,
-                ALIYUN_MQTT_INSTANCE_ID_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID,
-            )?;
-            endpoints::instance_host(id, out)
-        })
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| {
+                required_str(
+                    instance_id,
+                    ALIYUN_MQTT_INSTANCE_ID_MAX_LEN,
+                    S::ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID,
+                    w,
+                )
+            },
+            endpoints::instance_host,
+        )
     }
 }
 
@@ -238,14 +241,20 @@ pub unsafe extern "C" fn aliyun_mqtt_auth_host(
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
     unsafe {
-        output(buf, cap, out_len, |out| {
-            let region = arg(
-                region_id,
-                ALIYUN_MQTT_REGION_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_REGION,
-            )?;
-            endpoints::auth_host(region, out)
-        })
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| {
+                required_str(
+                    region_id,
+                    ALIYUN_MQTT_REGION_MAX_LEN,
+                    S::ALIYUN_MQTT_ERR_INVALID_REGION,
+                    w,
+                )
+            },
+            endpoints::auth_host,
+        )
     }
 }
 
@@ -267,14 +276,20 @@ pub unsafe extern "C" fn aliyun_mqtt_custom_host(
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
     unsafe {
-        output(buf, cap, out_len, |out| {
-            let host = arg(
-                host,
-                ALIYUN_MQTT_HOST_NAME_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_HOST,
-            )?;
-            endpoints::custom_host(host, out)
-        })
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| {
+                required_str(
+                    host,
+                    ALIYUN_MQTT_HOST_NAME_MAX_LEN,
+                    S::ALIYUN_MQTT_ERR_INVALID_HOST,
+                    w,
+                )
+            },
+            endpoints::custom_host,
+        )
     }
 }
 
@@ -314,7 +329,15 @@ pub unsafe extern "C" fn aliyun_mqtt_auth_path(
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
-    unsafe { output(buf, cap, out_len, https::auth_path) }
+    unsafe {
+        output(
+            buf,
+            cap,
+            out_len,
+            |_| Ok(()),
+            |(), out| https::auth_path(out),
+        )
+    }
 }
 
 /// Writes the path of the HTTPS dynamic registration request,
@@ -331,7 +354,15 @@ pub unsafe extern "C" fn aliyun_mqtt_register_path(
     out_len: *mut usize,
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
-    unsafe { output(buf, cap, out_len, https::register_path) }
+    unsafe {
+        output(
+            buf,
+            cap,
+            out_len,
+            |_| Ok(()),
+            |(), out| https::register_path(out),
+        )
+    }
 }
 
 /// Writes the HTTPS authentication body (PROTOCOL.md §3):
@@ -356,9 +387,13 @@ pub unsafe extern "C" fn aliyun_mqtt_auth_body(
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
     unsafe {
-        output(buf, cap, out_len, |out| {
-            https::auth_body(&device(dev)?, out)
-        })
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| device(dev, w),
+            |dev, out| https::auth_body(&dev, out),
+        )
     }
 }
 
@@ -383,10 +418,17 @@ pub extern "C" fn aliyun_mqtt_registration_default() -> aliyun_mqtt_registration
 
 /// Converts and checks a C registration.
 ///
+/// The registration or a string that the call's outputs `w` overlap gives
+/// `ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS`.
+///
 /// # Safety
 /// `reg` is NULL or points to a readable `aliyun_mqtt_registration` whose
 /// strings are NULL or NUL-terminated.
-unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Registration<'a>, S> {
+unsafe fn registration<'a>(
+    reg: *const aliyun_mqtt_registration,
+    w: &Writes,
+) -> Result<Registration<'a>, S> {
+    w.check_object(reg)?;
     // SAFETY: `reg` is NULL or valid for reads by the caller's contract.
     let reg = unsafe { reg.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
     // SAFETY (each block below): the string fields are NULL or NUL-terminated
@@ -396,6 +438,7 @@ unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Regis
             reg.product_key,
             ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
             S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+            w,
         )
     }?;
     let device_name = unsafe {
@@ -403,6 +446,7 @@ unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Regis
             reg.device_name,
             ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
             S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+            w,
         )
     }?;
     let product_secret = unsafe {
@@ -410,6 +454,7 @@ unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Regis
             reg.product_secret,
             ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
             S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+            w,
         )
     }?;
     let random = unsafe {
@@ -417,6 +462,7 @@ unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Regis
             reg.random,
             ALIYUN_MQTT_RANDOM_MAX_LEN,
             S::ALIYUN_MQTT_ERR_INVALID_RANDOM,
+            w,
         )
     }?;
     let client_id = unsafe {
@@ -424,6 +470,7 @@ unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Regis
             reg.client_id,
             ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
             S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
+            w,
         )
     }?;
     let instance_id = unsafe {
@@ -431,6 +478,7 @@ unsafe fn registration<'a>(reg: *const aliyun_mqtt_registration) -> Result<Regis
             reg.instance_id,
             ALIYUN_MQTT_INSTANCE_ID_MAX_LEN,
             S::ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID,
+            w,
         )
     }?;
     let reg = Registration {
@@ -474,26 +522,21 @@ pub unsafe extern "C" fn aliyun_mqtt_register_sign(
     reg: *const aliyun_mqtt_registration,
     out: *mut aliyun_mqtt_credentials,
 ) -> aliyun_mqtt_status {
-    // SAFETY: `out` is NULL or writable by the caller's contract.
-    let Some(out) = (unsafe { out.as_mut() }) else {
-        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    };
-    // SAFETY: `reg` is NULL or valid by the caller's contract.
-    let result = unsafe { registration(reg) }
-        .map_err(Error::Invalid)
-        .and_then(|reg| {
-            register::client_id(&reg, as_bytes_mut(&mut out.client_id))?;
-            register::username(&reg, as_bytes_mut(&mut out.username))?;
-            register::password(&reg, as_bytes_mut(&mut out.password))
-        });
-    match result {
-        Ok(_) => S::ALIYUN_MQTT_OK,
-        Err(err) => {
-            out.client_id[0] = 0;
-            out.username[0] = 0;
-            out.password[0] = 0;
-            err.status()
-        }
+    // SAFETY: `reg` is NULL or valid, `out` NULL or writable, by the
+    // caller's contract; `registration` checks every input against `out`.
+    unsafe {
+        fill_object(
+            out,
+            |w| registration(reg, w),
+            |out, reg| {
+                let result = reg.map_err(Error::Invalid).and_then(|reg| {
+                    register::client_id(&reg, as_bytes_mut(&mut out.client_id))?;
+                    register::username(&reg, as_bytes_mut(&mut out.username))?;
+                    register::password(&reg, as_bytes_mut(&mut out.password))
+                });
+                credentials_status(out, result)
+            },
+        )
     }
 }
 
@@ -519,28 +562,38 @@ pub unsafe extern "C" fn aliyun_mqtt_register_body(
 ) -> aliyun_mqtt_status {
     // SAFETY: forwarded contract (see `# Safety`).
     unsafe {
-        output(buf, cap, out_len, |out| {
-            https::register_body(&registration(reg)?, out)
-        })
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| registration(reg, w),
+            |reg, out| https::register_body(&reg, out),
+        )
     }
 }
 
-/// Reads `len` bytes at `data` as a reply.
+/// Reads `len` bytes at `data` as a reply, which the call's outputs `w`
+/// must not overlap.
 ///
 /// # Safety
 /// `data` is NULL or readable for `len` bytes.
-unsafe fn reply_bytes<'a>(data: *const c_char, len: usize) -> Result<&'a [u8], S> {
+pub(crate) unsafe fn reply_bytes<'a>(
+    data: *const c_char,
+    len: usize,
+    w: &Writes,
+) -> Result<&'a [u8], S> {
     if data.is_null() {
         return Err(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT);
     }
     if len > ALIYUN_MQTT_REPLY_MAX_LEN {
         return Err(S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE);
     }
+    w.check_bytes(data, len)?;
     // SAFETY: `data` is readable for `len` bytes by the caller's contract.
     Ok(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) })
 }
 
-fn copy_text<const N: usize>(dst: &mut [c_char; N], src: &Text<N>) {
+pub(crate) fn copy_text<const N: usize>(dst: &mut [c_char; N], src: &Text<N>) {
     put_str(dst, src.as_bytes());
 }
 
@@ -567,24 +620,27 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_auth_reply(
     len: usize,
     out: *mut aliyun_mqtt_auth_reply,
 ) -> aliyun_mqtt_status {
-    // SAFETY: `out` is NULL or writable by the caller's contract.
-    let Some(out) = (unsafe { out.as_mut() }) else {
-        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    };
-    let mut parsed = reply::AuthReply::default();
-    // SAFETY: forwarded contract.
-    let result = unsafe { reply_bytes(reply, len) }
-        .and_then(|json| reply::parse_auth_reply(json, &mut parsed));
-    out.code = parsed.code;
-    copy_text(&mut out.message, &parsed.message);
-    copy_text(&mut out.iot_id, &parsed.iot_id);
-    copy_text(&mut out.iot_token, &parsed.iot_token);
-    copy_text(&mut out.host, &parsed.host);
-    out.port = parsed.port;
-    status_of(result)
+    // SAFETY: forwarded contract; the reply is checked against `out`.
+    unsafe {
+        fill_object(
+            out,
+            |w| reply_bytes(reply, len, w),
+            |out, json| {
+                let mut parsed = reply::AuthReply::default();
+                let result = json.and_then(|json| reply::parse_auth_reply(json, &mut parsed));
+                out.code = parsed.code;
+                copy_text(&mut out.message, &parsed.message);
+                copy_text(&mut out.iot_id, &parsed.iot_id);
+                copy_text(&mut out.iot_token, &parsed.iot_token);
+                copy_text(&mut out.host, &parsed.host);
+                out.port = parsed.port;
+                status_of(result)
+            },
+        )
+    }
 }
 
-fn status_of(result: Result<(), S>) -> aliyun_mqtt_status {
+pub(crate) fn status_of(result: Result<(), S>) -> aliyun_mqtt_status {
     match result {
         Ok(()) => S::ALIYUN_MQTT_OK,
         Err(status) => status,
@@ -614,16 +670,19 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_register_reply(
     len: usize,
     out: *mut aliyun_mqtt_register_reply,
 ) -> aliyun_mqtt_status {
-    // SAFETY: `out` is NULL or writable by the caller's contract.
-    let Some(out) = (unsafe { out.as_mut() }) else {
-        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    };
-    let mut parsed = reply::RegisterReply::default();
-    // SAFETY: forwarded contract.
-    let result = unsafe { reply_bytes(reply, len) }
-        .and_then(|json| reply::parse_register_reply(json, &mut parsed));
-    copy_register(out, &parsed);
-    status_of(result)
+    // SAFETY: forwarded contract; the reply is checked against `out`.
+    unsafe {
+        fill_object(
+            out,
+            |w| reply_bytes(reply, len, w),
+            |out, json| {
+                let mut parsed = reply::RegisterReply::default();
+                let result = json.and_then(|json| reply::parse_register_reply(json, &mut parsed));
+                copy_register(out, &parsed);
+                status_of(result)
+            },
+        )
+    }
 }
 
 /// Parses the `/ext/register` MQTT payload (PROTOCOL.md §4):
@@ -640,16 +699,19 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_ext_register(
     len: usize,
     out: *mut aliyun_mqtt_register_reply,
 ) -> aliyun_mqtt_status {
-    // SAFETY: `out` is NULL or writable by the caller's contract.
-    let Some(out) = (unsafe { out.as_mut() }) else {
-        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    };
-    let mut parsed = reply::RegisterReply::default();
-    // SAFETY: forwarded contract.
-    let result = unsafe { reply_bytes(payload, len) }
-        .and_then(|json| reply::parse_ext_register(json, &mut parsed));
-    copy_register(out, &parsed);
-    status_of(result)
+    // SAFETY: forwarded contract; the reply is checked against `out`.
+    unsafe {
+        fill_object(
+            out,
+            |w| reply_bytes(payload, len, w),
+            |out, json| {
+                let mut parsed = reply::RegisterReply::default();
+                let result = json.and_then(|json| reply::parse_ext_register(json, &mut parsed));
+                copy_register(out, &parsed);
+                status_of(result)
+            },
+        )
+    }
 }
 
 /// Parses the `/ext/regnwl` MQTT payload (PROTOCOL.md §4): `{"clientId":..,
@@ -668,19 +730,22 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_ext_regnwl(
     len: usize,
     out: *mut aliyun_mqtt_regnwl_reply,
 ) -> aliyun_mqtt_status {
-    // SAFETY: `out` is NULL or writable by the caller's contract.
-    let Some(out) = (unsafe { out.as_mut() }) else {
-        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    };
-    let mut parsed = RegNwlReply::default();
-    // SAFETY: forwarded contract.
-    let result = unsafe { reply_bytes(payload, len) }
-        .and_then(|json| reply::parse_ext_regnwl(json, &mut parsed));
-    copy_text(&mut out.client_id, &parsed.client_id);
-    copy_text(&mut out.product_key, &parsed.product_key);
-    copy_text(&mut out.device_name, &parsed.device_name);
-    copy_text(&mut out.device_token, &parsed.device_token);
-    status_of(result)
+    // SAFETY: forwarded contract; the payload is checked against `out`.
+    unsafe {
+        fill_object(
+            out,
+            |w| reply_bytes(payload, len, w),
+            |out, json| {
+                let mut parsed = RegNwlReply::default();
+                let result = json.and_then(|json| reply::parse_ext_regnwl(json, &mut parsed));
+                copy_text(&mut out.client_id, &parsed.client_id);
+                copy_text(&mut out.product_key, &parsed.product_key);
+                copy_text(&mut out.device_name, &parsed.device_name);
+                copy_text(&mut out.device_token, &parsed.device_token);
+                status_of(result)
+            },
+        )
+    }
 }
 
 /// The bytes of a C text field (NUL-terminated within its array, or the
@@ -713,26 +778,36 @@ pub unsafe extern "C" fn aliyun_mqtt_connwl(
     out: *mut aliyun_mqtt_connwl_credentials,
 ) -> aliyun_mqtt_status {
     // SAFETY: `reply` is NULL or readable, `out` NULL or writable, by the
-    // caller's contract.
-    let (Some(reply), Some(out)) = (unsafe { reply.as_ref() }, unsafe { out.as_mut() }) else {
-        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
-    };
-    let reply = RegNwlReply {
-        client_id: from_c(&reply.client_id),
-        product_key: from_c(&reply.product_key),
-        device_name: from_c(&reply.device_name),
-        device_token: from_c(&reply.device_token),
-    };
-    let result = register::connwl_client_id(&reply, as_bytes_mut(&mut out.client_id))
-        .and_then(|_| register::connwl_username(&reply, as_bytes_mut(&mut out.username)))
-        .and_then(|_| register::connwl_password(&reply, as_bytes_mut(&mut out.password)));
-    match result {
-        Ok(_) => S::ALIYUN_MQTT_OK,
-        Err(err) => {
-            out.client_id[0] = 0;
-            out.username[0] = 0;
-            out.password[0] = 0;
-            err.status()
-        }
+    // caller's contract; `reply` is checked against `out` before it is read.
+    unsafe {
+        fill_object(
+            out,
+            |w| {
+                w.check_object(reply)?;
+                let reply = reply.as_ref().ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
+                Ok(RegNwlReply {
+                    client_id: from_c(&reply.client_id),
+                    product_key: from_c(&reply.product_key),
+                    device_name: from_c(&reply.device_name),
+                    device_token: from_c(&reply.device_token),
+                })
+            },
+            |out, reply| {
+                let result = reply.map_err(Error::Invalid).and_then(|reply| {
+                    register::connwl_client_id(&reply, as_bytes_mut(&mut out.client_id))?;
+                    register::connwl_username(&reply, as_bytes_mut(&mut out.username))?;
+                    register::connwl_password(&reply, as_bytes_mut(&mut out.password))
+                });
+                match result {
+                    Ok(_) => S::ALIYUN_MQTT_OK,
+                    Err(err) => {
+                        out.client_id[0] = 0;
+                        out.username[0] = 0;
+                        out.password[0] = 0;
+                        err.status()
+                    }
+                }
+            },
+        )
     }
 }

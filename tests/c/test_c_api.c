@@ -214,7 +214,7 @@ static void test_enum_ranges(void) {
     }
     CHECK(strcmp(aliyun_mqtt_status_name(ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL),
                  "ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL") == 0);
-    CHECK(strcmp(aliyun_mqtt_status_str(ALIYUN_MQTT_ERR_SERVER_REFUSED + 1), "unknown status") == 0);
+    CHECK(strcmp(aliyun_mqtt_status_str(ALIYUN_MQTT_ERR_INVALID_ROOT + 1), "unknown status") == 0);
     CHECK(strcmp(aliyun_mqtt_status_name(0xffffffffu), "unknown status") == 0);
 }
 
