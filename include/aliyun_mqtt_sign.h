@@ -562,7 +562,7 @@ typedef struct aliyun_mqtt_root_info {
 } aliyun_mqtt_root_info;
 
 // What a TLS connection to an endpoint kind needs.
-typedef struct aliyun_mqtt_endpoint_tls {
+typedef struct aliyun_mqtt_endpoint_tls_info {
   // The roots its server certificate chains to today: bit
   // `1 << aliyun_mqtt_root_id` for each.
   uint32_t roots;
@@ -572,7 +572,7 @@ typedef struct aliyun_mqtt_endpoint_tls {
   uint32_t successors;
   // The TLS port.
   uint16_t port;
-} aliyun_mqtt_endpoint_tls;
+} aliyun_mqtt_endpoint_tls_info;
 
 // A sub-device of a gateway message (PROTOCOL.md §6). Zero-filled is a
 // valid start: no client id, timestamp 0, `cleanSession` false.
@@ -1184,7 +1184,7 @@ aliyun_mqtt_status aliyun_mqtt_root(uint32_t root, struct aliyun_mqtt_root_info 
 // # Safety
 // `out` is NULL or writable.
 aliyun_mqtt_status aliyun_mqtt_endpoint_tls(uint32_t endpoint,
-                                            struct aliyun_mqtt_endpoint_tls *out);
+                                            struct aliyun_mqtt_endpoint_tls_info *out);
 
 // Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §8.1):
 // `devicename|hmacsha256|{pk}&{dn}|{timestamp_ms}`.

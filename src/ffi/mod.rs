@@ -461,7 +461,7 @@ unsafe impl Zeroable for platform::aliyun_mqtt_register_reply {}
 unsafe impl Zeroable for platform::aliyun_mqtt_regnwl_reply {}
 unsafe impl Zeroable for platform::aliyun_mqtt_connwl_credentials {}
 unsafe impl Zeroable for roots::aliyun_mqtt_root_info {}
-unsafe impl Zeroable for roots::aliyun_mqtt_endpoint_tls {}
+unsafe impl Zeroable for roots::aliyun_mqtt_endpoint_tls_info {}
 unsafe impl Zeroable for subdev::aliyun_mqtt_subdev_reply {}
 unsafe impl Zeroable for subdev::aliyun_mqtt_product_register_reply {}
 

@@ -69,7 +69,7 @@ pub struct aliyun_mqtt_root_info {
 /// What a TLS connection to an endpoint kind needs.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
-pub struct aliyun_mqtt_endpoint_tls {
+pub struct aliyun_mqtt_endpoint_tls_info {
     /// The roots its server certificate chains to today: bit
     /// `1 << aliyun_mqtt_root_id` for each.
     pub roots: u32,
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn aliyun_mqtt_root(
 #[no_mangle]
 pub unsafe extern "C" fn aliyun_mqtt_endpoint_tls(
     endpoint: u32,
-    out: *mut aliyun_mqtt_endpoint_tls,
+    out: *mut aliyun_mqtt_endpoint_tls_info,
 ) -> aliyun_mqtt_status {
     // SAFETY: `out` is NULL or writable by the caller's contract.
     unsafe {
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn aliyun_mqtt_endpoint_tls(
                     successors: 0,
                     port: 0,
                 });
-                *out = aliyun_mqtt_endpoint_tls {
+                *out = aliyun_mqtt_endpoint_tls_info {
                     roots: tls.roots,
                     successors: tls.successors,
                     port: tls.port,
