@@ -9,6 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Longest content the platform signs (a device's, every field at its
+// maximum, with a timestamp); `ALIYUN_MQTT_SIGNED_CONTENT_SIZE` holds it
+// and its NUL.
+#define ALIYUN_MQTT_SIGNED_CONTENT_SIZE 174
+
 // `securemode=-2`: TLS on new public and Enterprise instances; a value of
 // `aliyun_mqtt_registration.secure_mode` besides `ALIYUN_MQTT_SECURE_TLS`.
 #define ALIYUN_MQTT_SECURE_TLS_INSTANCE -2
@@ -199,6 +204,29 @@ enum aliyun_mqtt_auth_type
 typedef uint32_t aliyun_mqtt_auth_type;
 #endif // __cplusplus
 
+// The input a verdict points into.
+enum aliyun_mqtt_explain_field
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // None (accepted, unchecked).
+  ALIYUN_MQTT_FIELD_NONE = 0,
+  // The MQTT client identifier.
+  ALIYUN_MQTT_FIELD_CLIENT_ID = 1,
+  // The user name.
+  ALIYUN_MQTT_FIELD_USERNAME = 2,
+  // The password.
+  ALIYUN_MQTT_FIELD_PASSWORD = 3,
+  // The keep-alive.
+  ALIYUN_MQTT_FIELD_KEEPALIVE = 4,
+  // The secret (its range is never reported).
+  ALIYUN_MQTT_FIELD_SECRET = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_explain_field;
+#endif // __cplusplus
+
 // Secure modes, the values of `aliyun_mqtt_device.secure_mode` (PROTOCOL.md §1.6).
 enum aliyun_mqtt_secure_mode
 #ifdef __cplusplus
@@ -375,6 +403,88 @@ enum aliyun_mqtt_status
 typedef uint32_t aliyun_mqtt_status;
 #endif // __cplusplus
 
+// What `aliyun_mqtt_explain` found: the first problem, in the order the
+// platform meets them (client identifier, user name, keep-alive,
+// password, signature).
+enum aliyun_mqtt_verdict
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // The platform would accept the fields (hex digits of either case).
+  ALIYUN_MQTT_VERDICT_ACCEPTED = 0,
+  // The fields are well-formed; without the secret the password's
+  // signature is not checked.
+  ALIYUN_MQTT_VERDICT_UNCHECKED = 1,
+  // The client identifier is not `id|k=v[,k=v...]|`, or is longer than
+  // `ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN`.
+  ALIYUN_MQTT_VERDICT_CLIENT_ID_MALFORMED = 2,
+  // The client id before the first `|` is over 64 characters.
+  ALIYUN_MQTT_VERDICT_CLIENT_ID_TOO_LONG = 3,
+  // The client id holds a byte the platform refuses.
+  ALIYUN_MQTT_VERDICT_CLIENT_ID_INVALID = 4,
+  // A parameter is empty, lacks its `=`, or is repeated.
+  ALIYUN_MQTT_VERDICT_PARAMS_MALFORMED = 5,
+  // No `securemode` parameter.
+  ALIYUN_MQTT_VERDICT_SECURE_MODE_MISSING = 6,
+  // `securemode` is not 2, 3 or -2.
+  ALIYUN_MQTT_VERDICT_SECURE_MODE_INVALID = 7,
+  // `signmethod` names no method the platform knows (or `sha256` for a
+  // registration).
+  ALIYUN_MQTT_VERDICT_SIGN_METHOD_UNKNOWN = 8,
+  // `timestamp` is not 1 to 20 decimal digits within 64 bits.
+  ALIYUN_MQTT_VERDICT_TIMESTAMP_INVALID = 9,
+  // `authType` is not `register`, `regnwl` or `connwl`.
+  ALIYUN_MQTT_VERDICT_AUTH_TYPE_INVALID = 10,
+  // `random` of a registration is missing or invalid.
+  ALIYUN_MQTT_VERDICT_RANDOM_INVALID = 11,
+  // The user name is `productKey&deviceName`; the platform wants
+  // `deviceName&productKey`.
+  ALIYUN_MQTT_VERDICT_USERNAME_SWAPPED = 12,
+  // The user name is not `deviceName&productKey`.
+  ALIYUN_MQTT_VERDICT_USERNAME_INVALID = 13,
+  // The keep-alive is outside 30..1200 seconds.
+  ALIYUN_MQTT_VERDICT_KEEPALIVE_OUT_OF_RANGE = 14,
+  // The password is not the hex digits of a digest of the method
+  // `signmethod` names (their count is the method's).
+  ALIYUN_MQTT_VERDICT_PASSWORD_NOT_DIGEST = 15,
+  // There is no `signmethod`, so the platform checks an hmacmd5 digest,
+  // and the password is not one (it is another method's, or not 32
+  // hex digits).
+  ALIYUN_MQTT_VERDICT_SIGN_METHOD_ABSENT = 16,
+  // The secret given is not a valid DeviceSecret, ProductSecret or
+  // deviceToken, for the kind of connection.
+  ALIYUN_MQTT_VERDICT_SECRET_INVALID = 17,
+  // The password signs the content with another timestamp than the
+  // client identifier's (none, or seconds against milliseconds).
+  ALIYUN_MQTT_VERDICT_TIMESTAMP_DIFFERS = 18,
+  // The password signs another clientId than the one before the first
+  // `|` (`pk&dn` for `pk.dn`, the user name, the whole client
+  // identifier, or none).
+  ALIYUN_MQTT_VERDICT_CONTENT_CLIENT_ID_DIFFERS = 19,
+  // The user name and the signed content disagree on which is the
+  // ProductKey and which the DeviceName: one of them has the two
+  // swapped.
+  ALIYUN_MQTT_VERDICT_KEYS_SWAPPED = 20,
+  // The password signs the content's name/value pairs in another order
+  // than alphabetical.
+  ALIYUN_MQTT_VERDICT_CONTENT_ORDER = 21,
+  // The password signs the values without their names, or as
+  // `name=value&...`.
+  ALIYUN_MQTT_VERDICT_CONTENT_FORMAT = 22,
+  // The password is a digest of another method than `signmethod` names.
+  ALIYUN_MQTT_VERDICT_SIGN_METHOD_DIFFERS = 23,
+  // The password matches no content this library knows under this
+  // secret: a wrong secret, or a content built some other way.
+  ALIYUN_MQTT_VERDICT_WRONG_SECRET = 24,
+  // The sign method is not compiled into this build of the library, so
+  // the signature cannot be checked.
+  ALIYUN_MQTT_VERDICT_METHOD_NOT_BUILT = 25,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_verdict;
+#endif // __cplusplus
+
 // A device and the options for its credentials.
 //
 // Start from `aliyun_mqtt_device_default()` and set the strings. The
@@ -453,6 +563,32 @@ typedef struct aliyun_mqtt_verify_key {
   // their checks (bits 1, 2, 4: DeviceSecret, ProductSecret, deviceToken).
   uint32_t roles;
 } aliyun_mqtt_verify_key;
+
+// What `aliyun_mqtt_explain` found. Strings are NUL-terminated.
+typedef struct aliyun_mqtt_explanation {
+  // An `aliyun_mqtt_verdict`: the first problem, or accepted/unchecked.
+  uint32_t verdict;
+  // An `aliyun_mqtt_explain_field`: the input the verdict points into.
+  uint32_t field;
+  // Where in that input the problem is (bytes from its start).
+  size_t offset;
+  // How many bytes of that input it covers.
+  size_t length;
+  // Whether the client identifier and user name parsed: then `info`
+  // and `content` hold what was found.
+  bool parsed;
+  // Whether the password's hex digits include upper-case letters (which
+  // the platform accepts).
+  bool uppercase_hex;
+  // The parsed fields, as `aliyun_mqtt_verify_identify` gives them.
+  struct aliyun_mqtt_verify_info info;
+  // The exact content the platform signs for these fields (PROTOCOL.md
+  // §1.3, §4.1); "" for `authType=connwl`, which signs nothing.
+  char content[ALIYUN_MQTT_SIGNED_CONTENT_SIZE];
+  // With a valid secret: the password the platform expects, lower-case
+  // hex; "" otherwise and for `connwl`.
+  char expected_password[ALIYUN_MQTT_PASSWORD_SIZE];
+} aliyun_mqtt_explanation;
 
 // A parsed NTP response: three millisecond times.
 typedef struct aliyun_mqtt_ntp_response {
@@ -875,6 +1011,43 @@ const char *aliyun_mqtt_version(void);
 
 // Whether the platform accepts this MQTT keep-alive: 30 to 1200 seconds.
 bool aliyun_mqtt_keepalive_ok(uint32_t seconds);
+
+// Explains what the platform would do with a CONNECT's fields: the first
+// problem, the byte range it is in, the parsed fields, the exact content
+// the platform signs and, with the secret, the password it expects.
+//
+// - `mqtt_client_id`, `username`, `password`: the captured fields (not
+//   NULL); read up to 513, 129 and 129 bytes, longer ones get the verdict
+//   of a malformed client identifier, user name or password.
+// - `secret`: NULL, or what the connection is checked against (the
+//   DeviceSecret; the ProductSecret for `authType=register`/`regnwl`; the
+//   deviceToken for `connwl`), read up to 129 bytes. Never copied into
+//   `out`.
+// - `keepalive`: the CONNECT's keep-alive in seconds, or -1 when unknown.
+// - `out`: receives the explanation (not NULL).
+//
+// Returns `ALIYUN_MQTT_OK` with the verdict in `out->verdict` (see
+// `aliyun_mqtt_verdict_str`), `ALIYUN_MQTT_ERR_NULL_ARGUMENT`, or
+// `ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS` (`out` overlaps an input; nothing
+// written). On an error `out` is zeroed unless it overlaps.
+//
+// # Safety
+// The strings are NULL or NUL-terminated; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_explain(const char *mqtt_client_id,
+                                       const char *username,
+                                       const char *password,
+                                       const char *secret,
+                                       int32_t keepalive,
+                                       struct aliyun_mqtt_explanation *out);
+
+// One line describing an `aliyun_mqtt_verdict` ("unknown verdict" for any
+// other value): static, NUL-terminated, never NULL.
+const char *aliyun_mqtt_verdict_str(uint32_t verdict);
+
+// The name of an `aliyun_mqtt_verdict` ("ALIYUN_MQTT_VERDICT_ACCEPTED",
+// ...; "unknown verdict" for any other value): static, NUL-terminated,
+// never NULL.
+const char *aliyun_mqtt_verdict_name(uint32_t verdict);
 
 // Writes the NTP request payload `{"deviceSendTime":"<ms>"}`, to publish
 // on `ALIYUN_MQTT_TOPIC_NTP_REQUEST` (QoS 0). `ALIYUN_MQTT_NTP_REQUEST_SIZE`

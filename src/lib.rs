@@ -15,6 +15,7 @@
 mod compress;
 pub mod credentials;
 pub mod endpoints;
+pub mod explain;
 pub mod ffi;
 pub mod https;
 pub mod json;

@@ -47,10 +47,12 @@ use crate::verify::{self, aliyun_mqtt_verify_key, Identity};
 
 type S = aliyun_mqtt_status;
 
+mod explain;
 mod ntp;
 mod platform;
 mod roots;
 mod subdev;
+pub use explain::*;
 pub use ntp::*;
 pub use platform::*;
 pub use roots::*;
