@@ -398,6 +398,10 @@ enum aliyun_mqtt_status
   // `aliyun_mqtt_endpoint`. Returned by `aliyun_mqtt_root` and
   // `aliyun_mqtt_endpoint_tls`.
   ALIYUN_MQTT_ERR_INVALID_ROOT = 32,
+  // A digest given to a `..._from_digest` function is not as long as its
+  // sign method's (16 bytes for hmacmd5, 20 for hmacsha1, 32 for
+  // hmacsha256 and sha256). Nothing is written but "".
+  ALIYUN_MQTT_ERR_INVALID_DIGEST = 33,
 };
 #ifndef __cplusplus
 typedef uint32_t aliyun_mqtt_status;
@@ -564,6 +568,34 @@ typedef struct aliyun_mqtt_verify_key {
   uint32_t roles;
 } aliyun_mqtt_verify_key;
 
+// A device registering itself with its product's ProductSecret.
+//
+// Start from `aliyun_mqtt_registration_default()` and set the strings.
+typedef struct aliyun_mqtt_registration {
+  // ProductKey. Required.
+  const char *product_key;
+  // DeviceName. Required.
+  const char *device_name;
+  // ProductSecret, 1 to 64 printable ASCII characters. Required.
+  const char *product_secret;
+  // The device's random string, 1 to 32 ASCII letters and digits (the
+  // vendor SDKs use 15). Required.
+  const char *random;
+  // Client id; NULL or "" means `productKey.deviceName`.
+  const char *client_id;
+  // Instance id (`instanceId=`, new public and Enterprise instances);
+  // NULL or "" leaves it out.
+  const char *instance_id;
+  // `ALIYUN_MQTT_HMAC_MD5`, `..._HMAC_SHA1` or `..._HMAC_SHA256`.
+  uint32_t sign_method;
+  // `ALIYUN_MQTT_SECURE_TLS` (2) or `ALIYUN_MQTT_SECURE_TLS_INSTANCE` (-2).
+  int32_t secure_mode;
+  // `ALIYUN_MQTT_AUTH_REGISTER` or `ALIYUN_MQTT_AUTH_REGNWL`.
+  uint32_t auth_type;
+  // Upper-case hex digits in the password and `sign`.
+  bool uppercase_hex;
+} aliyun_mqtt_registration;
+
 // What `aliyun_mqtt_explain` found. Strings are NUL-terminated.
 typedef struct aliyun_mqtt_explanation {
   // An `aliyun_mqtt_verdict`: the first problem, or accepted/unchecked.
@@ -599,34 +631,6 @@ typedef struct aliyun_mqtt_ntp_response {
   // `serverSendTime`: epoch milliseconds.
   uint64_t server_send_time;
 } aliyun_mqtt_ntp_response;
-
-// A device registering itself with its product's ProductSecret.
-//
-// Start from `aliyun_mqtt_registration_default()` and set the strings.
-typedef struct aliyun_mqtt_registration {
-  // ProductKey. Required.
-  const char *product_key;
-  // DeviceName. Required.
-  const char *device_name;
-  // ProductSecret, 1 to 64 printable ASCII characters. Required.
-  const char *product_secret;
-  // The device's random string, 1 to 32 ASCII letters and digits (the
-  // vendor SDKs use 15). Required.
-  const char *random;
-  // Client id; NULL or "" means `productKey.deviceName`.
-  const char *client_id;
-  // Instance id (`instanceId=`, new public and Enterprise instances);
-  // NULL or "" leaves it out.
-  const char *instance_id;
-  // `ALIYUN_MQTT_HMAC_MD5`, `..._HMAC_SHA1` or `..._HMAC_SHA256`.
-  uint32_t sign_method;
-  // `ALIYUN_MQTT_SECURE_TLS` (2) or `ALIYUN_MQTT_SECURE_TLS_INSTANCE` (-2).
-  int32_t secure_mode;
-  // `ALIYUN_MQTT_AUTH_REGISTER` or `ALIYUN_MQTT_AUTH_REGNWL`.
-  uint32_t auth_type;
-  // Upper-case hex digits in the password and `sign`.
-  bool uppercase_hex;
-} aliyun_mqtt_registration;
 
 // A parsed HTTPS authentication reply. Strings are NUL-terminated.
 typedef struct aliyun_mqtt_auth_reply {
@@ -804,7 +808,10 @@ struct aliyun_mqtt_device aliyun_mqtt_device_default(void);
 // Writes the MQTT client identifier
 // `clientId|securemode=M,signmethod=S[,timestamp=T][,extra_params]|`.
 //
-// - `dev`: the device (not NULL); every field is validated.
+// - `dev`: the device (not NULL); every field is validated but
+//   `device_secret`, which is not read (it may be NULL: the key can stay
+//   in a secure element, see `aliyun_mqtt_signed_content`), and
+//   `sign_method` need not be compiled into this build.
 // - `buf`, `cap`: output buffer; `ALIYUN_MQTT_CLIENT_ID_SIZE` always fits.
 // - `out_len`: receives the length (NULL allowed).
 //
@@ -824,8 +831,9 @@ aliyun_mqtt_status aliyun_mqtt_client_id(const struct aliyun_mqtt_device *dev,
 // Writes the MQTT user name `deviceName&productKey`.
 //
 // Parameters, statuses and safety as for `aliyun_mqtt_client_id`;
-// `ALIYUN_MQTT_USERNAME_SIZE` always fits. The whole device is validated,
-// including the fields the user name does not use.
+// `ALIYUN_MQTT_USERNAME_SIZE` always fits. The device is validated as for
+// `aliyun_mqtt_client_id`, including the fields the user name does not
+// use.
 //
 // # Safety
 // As for `aliyun_mqtt_client_id`.
@@ -1011,6 +1019,128 @@ const char *aliyun_mqtt_version(void);
 
 // Whether the platform accepts this MQTT keep-alive: 30 to 1200 seconds.
 bool aliyun_mqtt_keepalive_ok(uint32_t seconds);
+
+// Two-phase signing, first phase: writes the exact bytes the MQTT
+// password's MAC covers (PROTOCOL.md §1.3),
+// `clientId{cid}deviceName{dn}productKey{pk}[timestamp{ts}]`, for the
+// caller to MAC with the DeviceSecret wherever it is kept. The HTTPS
+// authentication `sign` covers the same bytes.
+//
+// `dev` is validated as for `aliyun_mqtt_client_id`: `device_secret` is not
+// read (it may be NULL) and `sign_method` need not be compiled into this
+// build. The buffer rule is that of every output; the content is at most
+// `ALIYUN_MQTT_SIGNED_CONTENT_SIZE` - 1 bytes.
+//
+// Returns the statuses of `aliyun_mqtt_client_id`.
+//
+// # Safety
+// As for `aliyun_mqtt_client_id`.
+aliyun_mqtt_status aliyun_mqtt_signed_content(const struct aliyun_mqtt_device *dev,
+                                              char *buf,
+                                              size_t cap,
+                                              size_t *out_len);
+
+// Two-phase signing, second phase: writes the password, the hex digits of
+// the caller's `digest` (upper case when `uppercase_hex`).
+//
+// - `sign_method`: an `aliyun_mqtt_sign_method`; it need not be compiled
+//   into this build. It fixes the digest's length: 16 bytes for
+//   hmacmd5, 20 for hmacsha1, 32 for hmacsha256 and sha256.
+// - `digest`, `digest_len`: the MAC of the signed content (not NULL).
+// - `buf`, `cap`, `out_len`: as for every output;
+//   `ALIYUN_MQTT_PASSWORD_SIZE` always fits.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL`,
+// `..._INVALID_SIGN_METHOD` (not a method), `..._INVALID_DIGEST`
+// (`digest_len` is not the method's; nothing is read) or
+// `..._OVERLAPPING_BUFFERS`.
+//
+// # Safety
+// `digest` is NULL or readable for `digest_len` bytes; `buf` is NULL or
+// writable for `cap` bytes; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_password_from_digest(uint32_t sign_method,
+                                                    const uint8_t *digest,
+                                                    size_t digest_len,
+                                                    bool uppercase_hex,
+                                                    char *buf,
+                                                    size_t cap,
+                                                    size_t *out_len);
+
+// `aliyun_mqtt_sign` in two phases: the three CONNECT fields, the password
+// from the caller's `digest` of `aliyun_mqtt_signed_content`'s bytes
+// (`dev->sign_method`'s length, `dev->uppercase_hex` for its case).
+// `device_secret` is not read. On an error every field of `out` is "".
+//
+// Returns the statuses of `aliyun_mqtt_client_id`, or
+// `ALIYUN_MQTT_ERR_INVALID_DIGEST`.
+//
+// # Safety
+// `dev` as for `aliyun_mqtt_client_id`; `digest` is NULL or readable for
+// `digest_len` bytes; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_sign_from_digest(const struct aliyun_mqtt_device *dev,
+                                                const uint8_t *digest,
+                                                size_t digest_len,
+                                                struct aliyun_mqtt_credentials *out);
+
+// `aliyun_mqtt_auth_body` in two phases: the HTTPS authentication body
+// with `sign` from the caller's `digest` of `aliyun_mqtt_signed_content`'s
+// bytes. `device_secret` is not read.
+//
+// Returns the statuses of `aliyun_mqtt_auth_body`, or
+// `ALIYUN_MQTT_ERR_INVALID_DIGEST`.
+//
+// # Safety
+// `dev` as for `aliyun_mqtt_client_id`; `digest` is NULL or readable for
+// `digest_len` bytes; `buf` is NULL or writable for `cap` bytes; `out_len`
+// is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_auth_body_from_digest(const struct aliyun_mqtt_device *dev,
+                                                     const uint8_t *digest,
+                                                     size_t digest_len,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *out_len);
+
+// Two-phase signing of a dynamic registration (PROTOCOL.md §4), first
+// phase: writes the bytes its MAC covers,
+// `deviceName{dn}productKey{pk}random{R}`, for the caller to MAC with the
+// ProductSecret. `product_secret` is not read (it may be NULL); the sign
+// method need not be compiled in (`sha256` is refused).
+//
+// Returns the statuses of `aliyun_mqtt_register_sign`.
+//
+// # Safety
+// `reg` as for `aliyun_mqtt_register_sign`; `buf` is NULL or writable for
+// `cap` bytes; `out_len` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_register_signed_content(const struct aliyun_mqtt_registration *reg,
+                                                       char *buf,
+                                                       size_t cap,
+                                                       size_t *out_len);
+
+// `aliyun_mqtt_register_sign` in two phases: the three CONNECT fields,
+// the password from the caller's `digest` of
+// `aliyun_mqtt_register_signed_content`'s bytes. `product_secret` is not
+// read. On an error every field of `out` is "".
+//
+// # Safety
+// `reg` as for `aliyun_mqtt_register_sign`; `digest` is NULL or readable
+// for `digest_len` bytes; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_register_sign_from_digest(const struct aliyun_mqtt_registration *reg,
+                                                         const uint8_t *digest,
+                                                         size_t digest_len,
+                                                         struct aliyun_mqtt_credentials *out);
+
+// `aliyun_mqtt_register_body` in two phases: the HTTPS registration body
+// with `sign` from the caller's `digest`. `product_secret` is not read.
+//
+// # Safety
+// As for `aliyun_mqtt_register_sign_from_digest`, with `buf`, `cap` and
+// `out_len` as for every output.
+aliyun_mqtt_status aliyun_mqtt_register_body_from_digest(const struct aliyun_mqtt_registration *reg,
+                                                         const uint8_t *digest,
+                                                         size_t digest_len,
+                                                         char *buf,
+                                                         size_t cap,
+                                                         size_t *out_len);
 
 // Explains what the platform would do with a CONNECT's fields: the first
 // problem, the byte range it is in, the parsed fields, the exact content

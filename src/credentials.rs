@@ -82,13 +82,26 @@ impl<'a> Device<'a> {
 
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), S> {
+        self.check(true)
+    }
+
+    /// Checks the fields the unsigned outputs use (the client id, the user
+    /// name and the signed content): all but the DeviceSecret, with any
+    /// sign method, compiled into this build or not.
+    pub fn validate_unsigned(&self) -> Result<(), S> {
+        self.check(false)
+    }
+
+    fn check(&self, signed: bool) -> Result<(), S> {
         validate::product_key(self.product_key)?;
         validate::device_name(self.device_name)?;
-        validate::device_secret(self.device_secret)?;
+        if signed {
+            validate::device_secret(self.device_secret)?;
+        }
         if let Some(cid) = self.explicit_client_id() {
             validate::client_id(cid)?;
         }
-        if !self.sign_method.enabled() {
+        if signed && !self.sign_method.enabled() {
             return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
         }
         if let Some(extra) = self.extra_params.filter(|e| !e.is_empty()) {
@@ -125,9 +138,10 @@ impl<'a> Device<'a> {
 
 /// Writes the MQTT client identifier
 /// `cid|securemode=M,signmethod=S[,timestamp=T][,extra]|` and a NUL into
-/// `out`; returns its length without the NUL.
+/// `out`; returns its length without the NUL. The DeviceSecret is not
+/// used (see [`Device::validate_unsigned`]).
 pub fn client_id(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    dev.validate()?;
+    dev.validate_unsigned()?;
     client_id_valid(dev, out)
 }
 
@@ -137,8 +151,9 @@ pub(crate) fn client_id_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize,
 }
 
 /// Writes the MQTT user name `deviceName&productKey` and a NUL into `out`.
+/// The DeviceSecret is not used.
 pub fn username(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    dev.validate()?;
+    dev.validate_unsigned()?;
     username_valid(dev, out)
 }
 
@@ -157,6 +172,46 @@ pub fn password(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 /// [`password`] of a device already validated.
 pub(crate) fn password_valid(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     Pieces::new(dev).password(out)
+}
+
+/// Two-phase signing, first phase: writes the exact bytes the password's
+/// MAC covers (PROTOCOL.md §1.3) and a NUL into `out`, for a key the
+/// library never sees (a secure element, an HMAC peripheral). The
+/// DeviceSecret is not used and the sign method need not be compiled in.
+pub fn signed_content(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    dev.validate_unsigned()?;
+    Pieces::new(dev).content(out)
+}
+
+/// Two-phase signing, second phase: writes the password, the hex of the
+/// caller's `digest` of the [`signed_content`] (upper-case digits when
+/// `uppercase`), and a NUL into `out`. The digest must be as long as the
+/// method's: 16, 20 or 32 bytes (`ALIYUN_MQTT_ERR_INVALID_DIGEST`).
+pub fn password_from_digest(
+    method: SignMethod,
+    digest: &[u8],
+    uppercase: bool,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    if digest.len() != method.digest_len() {
+        return Err(S::ALIYUN_MQTT_ERR_INVALID_DIGEST.into());
+    }
+    hex_digest(digest, uppercase, out)
+}
+
+/// Writes `digest` as hex digits and a NUL into `out` (the buffer rule:
+/// nothing when it does not fit); returns the number of digits.
+#[inline(always)] // in each caller: no frame of its own
+pub(crate) fn hex_digest(digest: &[u8], uppercase: bool, out: &mut [u8]) -> Result<usize, Error> {
+    let hex_len = digest.len().saturating_mul(2);
+    if out.len() <= hex_len {
+        return Err(Error::TooSmall(hex_len));
+    }
+    hex_encode(digest, uppercase, out);
+    if let Some(nul) = out.get_mut(hex_len) {
+        *nul = 0;
+    }
+    Ok(hex_len)
 }
 
 /// One piece of an output or of the signed content, in two bytes: a
@@ -384,6 +439,11 @@ impl<'a> Pieces<'a> {
         self.emit(&USERNAME, out)
     }
 
+    /// See [`signed_content`].
+    pub(crate) fn content(&self, out: &mut [u8]) -> Result<usize, Error> {
+        self.emit(&CONTENT, out)
+    }
+
     /// Client id, user name and password into three buffers in one pass
     /// each: on an error the buffers hold partial output, which the caller
     /// (`aliyun_mqtt_sign`, whose buffers always fit) clears.
@@ -529,17 +589,11 @@ pub(crate) fn hex_signature(
     uppercase: bool,
     out: &mut [u8],
 ) -> Result<usize, Error> {
-    let hex_len = method.hex_len();
-    if out.len() <= hex_len {
-        return Err(Error::TooSmall(hex_len));
-    }
+    // The one-call form of the two phases: the content, the built-in MAC,
+    // then the password from the digest (which applies the buffer rule).
     let mut digest = [0u8; MAX_DIGEST_LEN];
     let len = sign_into(method, key, content, &mut digest)?;
-    hex_encode(digest.get(..len).unwrap_or_default(), uppercase, out);
-    if let Some(nul) = out.get_mut(hex_len) {
-        *nul = 0;
-    }
-    Ok(hex_len)
+    hex_digest(digest.get(..len).unwrap_or_default(), uppercase, out)
 }
 
 #[cfg(test)]

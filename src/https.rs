@@ -3,7 +3,7 @@
 //! Host is [`crate::endpoints::auth_host`]; replies are parsed by
 //! [`crate::reply`].
 
-use crate::credentials::{password_valid, Device};
+use crate::credentials::{password_from_digest, password_valid, Device};
 use crate::limits::ALIYUN_MQTT_PASSWORD_SIZE;
 use crate::register::{self, Registration};
 use crate::sign::SignMethod;
@@ -36,15 +36,41 @@ pub fn register_path(out: &mut [u8]) -> Result<usize, Error> {
 /// (`ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS`: the body has no place for them).
 pub fn auth_body(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
     dev.validate()?;
-    if dev.sign_method == SignMethod::Sha256 {
-        return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD.into());
-    }
-    if dev.extra_params.is_some_and(|e| !e.is_empty()) {
-        return Err(S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS.into());
-    }
+    check_auth(dev)?;
     let mut sign = [0u8; ALIYUN_MQTT_PASSWORD_SIZE];
     let sign_len = password_valid(dev, &mut sign)?;
-    let sign = sign.get(..sign_len).unwrap_or_default();
+    auth_body_with(dev, sign.get(..sign_len).unwrap_or_default(), out)
+}
+
+/// Two-phase signing of [`auth_body`]: the body with `sign` the hex of the
+/// caller's `digest` of [`crate::credentials::signed_content`]. The
+/// DeviceSecret is not used; the digest must be the method's length
+/// (`ALIYUN_MQTT_ERR_INVALID_DIGEST`).
+pub fn auth_body_from_digest(
+    dev: &Device<'_>,
+    digest: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    dev.validate_unsigned()?;
+    check_auth(dev)?;
+    let mut sign = [0u8; ALIYUN_MQTT_PASSWORD_SIZE];
+    let sign_len = password_from_digest(dev.sign_method, digest, dev.uppercase_hex, &mut sign)?;
+    auth_body_with(dev, sign.get(..sign_len).unwrap_or_default(), out)
+}
+
+/// What the HTTPS endpoint refuses besides the MQTT rules.
+fn check_auth(dev: &Device<'_>) -> Result<(), S> {
+    if dev.sign_method == SignMethod::Sha256 {
+        return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+    }
+    if dev.extra_params.is_some_and(|e| !e.is_empty()) {
+        return Err(S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS);
+    }
+    Ok(())
+}
+
+/// The authentication body with its `sign`.
+fn auth_body_with(dev: &Device<'_>, sign: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     let mut digits = [0u8; 20];
     let ts = dev.timestamp_ms.map(|t| u64_decimal(t, &mut digits));
     build(out, |w| {
@@ -76,7 +102,26 @@ pub fn auth_body(dev: &Device<'_>, out: &mut [u8]) -> Result<usize, Error> {
 pub fn register_body(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error> {
     let mut sign = [0u8; ALIYUN_MQTT_PASSWORD_SIZE];
     let sign_len = register::password(reg, &mut sign)?;
-    let sign = sign.get(..sign_len).unwrap_or_default();
+    register_body_with(reg, sign.get(..sign_len).unwrap_or_default(), out)
+}
+
+/// Two-phase signing of [`register_body`]: `sign` is the hex of the
+/// caller's `digest` of [`register::signed_content`]. The ProductSecret is
+/// not used; the digest must be the method's length
+/// (`ALIYUN_MQTT_ERR_INVALID_DIGEST`).
+pub fn register_body_from_digest(
+    reg: &Registration<'_>,
+    digest: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    reg.validate_unsigned()?;
+    let mut sign = [0u8; ALIYUN_MQTT_PASSWORD_SIZE];
+    let sign_len = password_from_digest(reg.sign_method, digest, reg.uppercase_hex, &mut sign)?;
+    register_body_with(reg, sign.get(..sign_len).unwrap_or_default(), out)
+}
+
+/// The registration body with its `sign`.
+fn register_body_with(reg: &Registration<'_>, sign: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     build(out, |w| {
         w.put(b"productKey=");
         w.put_form(reg.product_key);

@@ -105,9 +105,22 @@ impl<'a> Registration<'a> {
     /// Checks every field; the error names the first bad one. `sha256` is
     /// refused: registration is signed with an HMAC.
     pub fn validate(&self) -> Result<(), S> {
+        self.check(true)
+    }
+
+    /// Checks the fields the unsigned outputs use (the client id, the user
+    /// name and the signed content): all but the ProductSecret, with an
+    /// HMAC method compiled into this build or not.
+    pub fn validate_unsigned(&self) -> Result<(), S> {
+        self.check(false)
+    }
+
+    fn check(&self, signed: bool) -> Result<(), S> {
         validate::product_key(self.product_key)?;
         validate::device_name(self.device_name)?;
-        validate::product_secret(self.product_secret)?;
+        if signed {
+            validate::product_secret(self.product_secret)?;
+        }
         validate::random(self.random)?;
         if let Some(cid) = self.client_id.filter(|c| !c.is_empty()) {
             validate::client_id(cid)?;
@@ -115,7 +128,7 @@ impl<'a> Registration<'a> {
         if let Some(id) = self.instance_id.filter(|i| !i.is_empty()) {
             validate::instance_id(id)?;
         }
-        if self.sign_method == SignMethod::Sha256 || !self.sign_method.enabled() {
+        if self.sign_method == SignMethod::Sha256 || (signed && !self.sign_method.enabled()) {
             return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
         }
         if self.auth_type == AuthType::ConnWl {
@@ -131,7 +144,7 @@ impl<'a> Registration<'a> {
 /// Writes `cid|securemode=M,authType=T,random=R,signmethod=S[,instanceId=I]|`
 /// and a NUL into `out`.
 pub fn client_id(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    reg.validate()?;
+    reg.validate_unsigned()?;
     let cid = reg.client_id.filter(|c| !c.is_empty());
     let (c0, c1, c2): (&[u8], &[u8], &[u8]) = match cid {
         Some(cid) => (cid, b"", b""),
@@ -165,7 +178,7 @@ pub fn client_id(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error>
 
 /// Writes the user name `deviceName&productKey` and a NUL into `out`.
 pub fn username(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    reg.validate()?;
+    reg.validate_unsigned()?;
     emit(out, &[reg.device_name, b"&", reg.product_key])
 }
 
@@ -173,20 +186,37 @@ pub fn username(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error> 
 /// `deviceName{dn}productKey{pk}random{R}`.
 pub(crate) struct RegisterContent<'a>(pub &'a Registration<'a>);
 
-impl Content for RegisterContent<'_> {
-    fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {
+impl<'a> RegisterContent<'a> {
+    /// The content's pieces, in order.
+    fn pieces(&self) -> [&'a [u8]; 6] {
         let reg = self.0;
-        for part in [
-            b"deviceName".as_slice(),
+        [
+            b"deviceName",
             reg.device_name,
             b"productKey",
             reg.product_key,
             b"random",
             reg.random,
-        ] {
+        ]
+    }
+}
+
+impl Content for RegisterContent<'_> {
+    fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {
+        for part in self.pieces() {
             sink(part);
         }
     }
+}
+
+/// Two-phase signing, first phase: writes the bytes the registration's
+/// MAC covers, `deviceName{dn}productKey{pk}random{R}`, and a NUL into
+/// `out`. The ProductSecret is not used. The second phase is
+/// [`crate::credentials::password_from_digest`] with the registration's
+/// method and hex case.
+pub fn signed_content(reg: &Registration<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    reg.validate_unsigned()?;
+    emit(out, &RegisterContent(reg).pieces())
 }
 
 /// Writes the password `hex(sign(productSecret, deviceName..productKey..

@@ -134,13 +134,17 @@ pub enum aliyun_mqtt_status {
     /// `aliyun_mqtt_endpoint`. Returned by `aliyun_mqtt_root` and
     /// `aliyun_mqtt_endpoint_tls`.
     ALIYUN_MQTT_ERR_INVALID_ROOT = 32,
+    /// A digest given to a `..._from_digest` function is not as long as its
+    /// sign method's (16 bytes for hmacmd5, 20 for hmacsha1, 32 for
+    /// hmacsha256 and sha256). Nothing is written but "".
+    ALIYUN_MQTT_ERR_INVALID_DIGEST = 33,
 }
 
 use aliyun_mqtt_status as S;
 
 impl aliyun_mqtt_status {
     /// Every status, in numeric order (used by `status_str` and the tests).
-    pub const ALL: [aliyun_mqtt_status; 33] = [
+    pub const ALL: [aliyun_mqtt_status; 34] = [
         S::ALIYUN_MQTT_OK,
         S::ALIYUN_MQTT_ERR_NULL_ARGUMENT,
         S::ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL,
@@ -174,6 +178,7 @@ impl aliyun_mqtt_status {
         S::ALIYUN_MQTT_ERR_INVALID_TOPIC,
         S::ALIYUN_MQTT_ERR_INVALID_NTP_TIMES,
         S::ALIYUN_MQTT_ERR_INVALID_ROOT,
+        S::ALIYUN_MQTT_ERR_INVALID_DIGEST,
     ];
 
     /// The status with this number, if there is one.
@@ -246,7 +251,8 @@ ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS\0\
 ALIYUN_MQTT_ERR_BATCH_SIZE\0\
 ALIYUN_MQTT_ERR_INVALID_TOPIC\0\
 ALIYUN_MQTT_ERR_INVALID_NTP_TIMES\0\
-ALIYUN_MQTT_ERR_INVALID_ROOT\0";
+ALIYUN_MQTT_ERR_INVALID_ROOT\0\
+ALIYUN_MQTT_ERR_INVALID_DIGEST\0";
 static MESSAGES: &[u8] = b"ok\0\
 a required pointer is NULL\0\
 output buffer too small\0\
@@ -279,7 +285,8 @@ an output overlaps an input or another output\0\
 sub-device list empty or longer than 50\0\
 unknown topic kind\0\
 inconsistent NTP times\0\
-unknown root or endpoint kind\0";
+unknown root or endpoint kind\0\
+digest length is not the sign method's\0";
 
 /// Why a builder of the safe API did not produce its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -47,11 +47,13 @@ use crate::verify::{self, aliyun_mqtt_verify_key, Identity};
 
 type S = aliyun_mqtt_status;
 
+mod digest;
 mod explain;
 mod ntp;
 mod platform;
 mod roots;
 mod subdev;
+pub use digest::*;
 pub use explain::*;
 pub use ntp::*;
 pub use platform::*;
@@ -344,7 +346,22 @@ pub(crate) unsafe fn device<'a>(
     w: &Writes,
 ) -> Result<Device<'a>, S> {
     // SAFETY: forwarded contract.
-    unsafe { device_inline(dev, w) }
+    unsafe { device_inline::<true>(dev, w) }
+}
+
+/// [`device`] for the outputs that do not use the DeviceSecret (the
+/// client id, the user name, the signed content, the `..._from_digest`
+/// functions): `device_secret` is not read (it may be NULL) and the sign
+/// method need not be compiled in.
+///
+/// # Safety
+/// As for [`device`].
+pub(crate) unsafe fn device_unsigned<'a>(
+    dev: *const aliyun_mqtt_device,
+    w: &Writes,
+) -> Result<Device<'a>, S> {
+    // SAFETY: forwarded contract.
+    unsafe { device_inline::<false>(dev, w) }
 }
 
 /// [`device`], inlined: `aliyun_mqtt_sign` calls it so on hosts (about 45
@@ -354,7 +371,10 @@ pub(crate) unsafe fn device<'a>(
 /// # Safety
 /// As for [`device`].
 #[inline(always)]
-unsafe fn device_inline<'a>(dev: *const aliyun_mqtt_device, w: &Writes) -> Result<Device<'a>, S> {
+unsafe fn device_inline<'a, const SIGNED: bool>(
+    dev: *const aliyun_mqtt_device,
+    w: &Writes,
+) -> Result<Device<'a>, S> {
     w.check_object(dev)?;
     // SAFETY: `dev` is NULL or valid for reads by the caller's contract.
     let dev = unsafe { dev.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
@@ -362,11 +382,14 @@ unsafe fn device_inline<'a>(dev: *const aliyun_mqtt_device, w: &Writes) -> Resul
     // by the caller's contract.
     let product_key = unsafe { c_field(dev.product_key, &PRODUCT_KEY, w) }?;
     let device_name = unsafe { c_field(dev.device_name, &DEVICE_NAME, w) }?;
-    let device_secret = unsafe { c_field(dev.device_secret, &DEVICE_SECRET, w) }?;
+    let device_secret = match SIGNED {
+        true => unsafe { c_field(dev.device_secret, &DEVICE_SECRET, w) }?,
+        false => &[],
+    };
     // "" (or NULL) is the default client id.
     let client_id = Some(unsafe { c_field(dev.client_id, &CLIENT_ID_OR_EMPTY, w) }?);
     let sign_method = SignMethod::from_u32(dev.sign_method)
-        .filter(|m| m.enabled())
+        .filter(|m| !SIGNED || m.enabled())
         .ok_or(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)?;
     let secure_mode =
         SecureMode::from_i32(dev.secure_mode).ok_or(S::ALIYUN_MQTT_ERR_INVALID_SECURE_MODE)?;
@@ -520,7 +543,10 @@ pub extern "C" fn aliyun_mqtt_device_default() -> aliyun_mqtt_device {
 /// Writes the MQTT client identifier
 /// `clientId|securemode=M,signmethod=S[,timestamp=T][,extra_params]|`.
 ///
-/// - `dev`: the device (not NULL); every field is validated.
+/// - `dev`: the device (not NULL); every field is validated but
+///   `device_secret`, which is not read (it may be NULL: the key can stay
+///   in a secure element, see `aliyun_mqtt_signed_content`), and
+///   `sign_method` need not be compiled into this build.
 /// - `buf`, `cap`: output buffer; `ALIYUN_MQTT_CLIENT_ID_SIZE` always fits.
 /// - `out_len`: receives the length (NULL allowed).
 ///
@@ -545,7 +571,7 @@ pub unsafe extern "C" fn aliyun_mqtt_client_id(
             buf,
             cap,
             out_len,
-            |w| device(dev, w),
+            |w| device_unsigned(dev, w),
             |dev, out| credentials::client_id_valid(&dev, out),
         )
     }
@@ -554,8 +580,9 @@ pub unsafe extern "C" fn aliyun_mqtt_client_id(
 /// Writes the MQTT user name `deviceName&productKey`.
 ///
 /// Parameters, statuses and safety as for `aliyun_mqtt_client_id`;
-/// `ALIYUN_MQTT_USERNAME_SIZE` always fits. The whole device is validated,
-/// including the fields the user name does not use.
+/// `ALIYUN_MQTT_USERNAME_SIZE` always fits. The device is validated as for
+/// `aliyun_mqtt_client_id`, including the fields the user name does not
+/// use.
 ///
 /// # Safety
 /// As for `aliyun_mqtt_client_id`.
@@ -572,7 +599,7 @@ pub unsafe extern "C" fn aliyun_mqtt_username(
             buf,
             cap,
             out_len,
-            |w| device(dev, w),
+            |w| device_unsigned(dev, w),
             |dev, out| credentials::username_valid(&dev, out),
         )
     }
@@ -695,7 +722,7 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
             out,
             |w| {
                 #[cfg(not(target_os = "none"))]
-                return device_inline(dev, w);
+                return device_inline::<true>(dev, w);
                 #[cfg(target_os = "none")]
                 device(dev, w)
             },

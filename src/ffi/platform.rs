@@ -428,6 +428,34 @@ unsafe fn registration<'a>(
     reg: *const aliyun_mqtt_registration,
     w: &Writes,
 ) -> Result<Registration<'a>, S> {
+    // SAFETY: forwarded contract.
+    unsafe { registration_read(reg, true, w) }
+}
+
+/// [`registration`] for the outputs that do not use the ProductSecret
+/// (the signed content and the `..._from_digest` functions):
+/// `product_secret` is not read (it may be NULL) and the sign method need
+/// not be compiled in.
+///
+/// # Safety
+/// As for [`registration`].
+pub(crate) unsafe fn registration_unsigned<'a>(
+    reg: *const aliyun_mqtt_registration,
+    w: &Writes,
+) -> Result<Registration<'a>, S> {
+    // SAFETY: forwarded contract.
+    unsafe { registration_read(reg, false, w) }
+}
+
+/// [`registration`], reading the ProductSecret when `signed`.
+///
+/// # Safety
+/// As for [`registration`].
+unsafe fn registration_read<'a>(
+    reg: *const aliyun_mqtt_registration,
+    signed: bool,
+    w: &Writes,
+) -> Result<Registration<'a>, S> {
     w.check_object(reg)?;
     // SAFETY: `reg` is NULL or valid for reads by the caller's contract.
     let reg = unsafe { reg.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
@@ -449,14 +477,17 @@ unsafe fn registration<'a>(
             w,
         )
     }?;
-    let product_secret = unsafe {
-        required_str(
-            reg.product_secret,
-            ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
-            w,
-        )
-    }?;
+    let product_secret = match signed {
+        true => unsafe {
+            required_str(
+                reg.product_secret,
+                ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+                S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+                w,
+            )
+        }?,
+        false => &[],
+    };
     let random = unsafe {
         required_str(
             reg.random,
@@ -494,7 +525,10 @@ unsafe fn registration<'a>(
         auth_type: AuthType::from_u32(reg.auth_type).ok_or(S::ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE)?,
         uppercase_hex: reg.uppercase_hex,
     };
-    reg.validate()?;
+    match signed {
+        true => reg.validate(),
+        false => reg.validate_unsigned(),
+    }?;
     Ok(reg)
 }
 
