@@ -17,7 +17,9 @@ message a test expects to be withheld is first shown to reach its owner.
 - S (ProductKey sys) may not use /sys/pkB/... as custom topics;
 - a registration session (register, regnwl) receives its reply, may
   neither subscribe nor publish, and the broker closes it within 3 s;
-- the will of a refused CONNECT on A's own topic does not reach A.
+- the will of a refused CONNECT on A's own topic does not reach A, nor
+  does the will of an accepted client of A that drops its connection: the
+  session is gone when Mosquitto checks the will.
 """
 import asyncio
 import ctypes
@@ -149,7 +151,7 @@ async def registration(port, fields, reply_topic, pk, b):
         await watcher.disconnect()
 
 
-async def refused_will(port, a, wrong):
+async def wills(port, a, wrong):
     """A CONNECT refused for its password, whose will names A's own topic."""
     ca = await device(port, a)
     try:
@@ -160,6 +162,13 @@ async def refused_will(port, a, wrong):
         check(rc == 5, f"a CONNECT with a wrong password and a will refused ({rc})")
         intruder.close()
         check(await received(ca, 2) == [], "the refused CONNECT's will does not reach A")
+        # Its own client id, so that A is not taken over.
+        leaver = await Client.open(port)
+        rc = await leaver.connect(creds(*a, client_id="leaver"), will=(topic, "own will"))
+        check(rc == 0, "A's triple connects again with a will on A's own topic")
+        leaver.close()  # no DISCONNECT packet: the will is due
+        check(await received(ca, 2) == [],
+              "that will is not delivered either (the platform has no wills)")
     finally:
         await ca.disconnect()
 
@@ -188,7 +197,7 @@ def main():
                                  "/ext/register", "pkA01", b))
         asyncio.run(registration(port, regnwl_creds("pkA01", "devN", product_secret, "r2"),
                                  "/ext/regnwl", "pkA01", b))
-        asyncio.run(refused_will(port, a, creds(a[0], a[1], "wrong" + a[2])))
+        asyncio.run(wills(port, a, creds(a[0], a[1], "wrong" + a[2])))
         check(broker.poll() is None, "the broker is still running")
     finally:
         stop(broker)

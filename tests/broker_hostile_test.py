@@ -4,7 +4,7 @@ port; everything made here and removed after).
 
 Usage: broker_hostile_test.py MOSQUITTO PLUGIN PAHO_CONNECT LIBALIYUN_MQTT_SIGN_SO VALGRIND
 
-- about fifty CONNECT shapes, each on its own connection: bad and
+- nearly sixty CONNECT shapes, each on its own connection: bad and
   truncated lengths, missing fields, wrong protocol names and levels,
   reserved flags, strings of 65535 bytes, NUL and non-UTF-8 bytes, client
   identifiers and user names the verifier must take apart (empty, all
