@@ -17,6 +17,8 @@ message a test expects to be withheld is first shown to reach its owner.
 - S (ProductKey sys) may not use /sys/pkB/... as custom topics;
 - a registration session (register, regnwl) receives its reply, may
   neither subscribe nor publish, and the broker closes it within 3 s;
+- a connwl device (after regnwl) and an iotId whose tokens line names A
+  get their own device's topics only; an iotId naming no device gets none;
 - the will of a refused CONNECT on A's own topic does not reach A, nor
   does the will of an accepted client of A that drops its connection: the
   session is gone when Mosquitto checks the will.
@@ -143,12 +145,49 @@ async def registration(port, fields, reply_topic, pk, b):
         # Once the broker has closed the session there is no SUBACK at all.
         check(codes in (None, [SUBACK_REFUSED] * 2), f"{reply_topic}: subscriptions refused ({codes})")
         if codes is not None:
-            await client.publish(f"/{b[0]}/{b[1]}/user/get", "forged")
+            try:
+                await client.publish(f"/{b[0]}/{b[1]}/user/get", "forged")
+            except ConnectionError:
+                pass  # closed in the meantime
         check(await received(watcher) == [], f"{reply_topic}: its publish reaches nobody")
         check(await client.closed_by_broker(3), f"{reply_topic}: the broker closes the session")
+        return reply
     finally:
         client.close()
         await watcher.disconnect()
+
+
+async def other_ways_in(port, nwl_reply, a, iot_named, iot_bare):
+    """The topics of a connwl device and of iotIds, with and without a device."""
+    pka, dna = a[:2]
+    cases = [
+        ("connwl", (f"{nwl_reply.get('clientId')}|securemode=-2,authType=connwl|",
+                    f"{nwl_reply.get('deviceName')}&{nwl_reply.get('productKey')}",
+                    nwl_reply.get("deviceToken", "")),
+         f"/{nwl_reply.get('productKey')}/{nwl_reply.get('deviceName')}/#"),
+        ("iotId naming A", ("iot-named", *iot_named), f"/{pka}/{dna}/#"),
+        ("iotId naming no device", ("iot-bare", *iot_bare), None),
+    ]
+    for what, fields, own in cases:
+        client = await Client.open(port)
+        try:
+            check(await client.connect(fields) == 0, f"{what}: connected")
+            foreign = ["#", f"/{pka}/devB/#"] + ([] if own and own.startswith(f"/{pka}/{dna}/")
+                                                 else [f"/{pka}/{dna}/#"])
+            codes = await client.subscribe(*foreign)
+            check(codes == [SUBACK_REFUSED] * len(foreign), f"{what}: foreign filters refused ({codes})")
+            if own:
+                check(await client.subscribe(own) == [1], f"{what}: its own {own} granted")
+                topic = own[:-1] + "user/x"
+                await client.publish(topic, "own")
+                got = await client.next_publish(5)
+                check(got == (topic, b"own"), f"{what}: receives its own message ({got})")
+            else:
+                codes = await client.subscribe(f"/{pka}/{dna}/#", "/iot-bare/#")
+                check(codes == [SUBACK_REFUSED] * 2, f"{what}: may subscribe to nothing ({codes})")
+            await client.disconnect()
+        finally:
+            client.close()
 
 
 async def wills(port, a, wrong):
@@ -189,14 +228,20 @@ def main():
         products_path = os.path.join(work, "products.csv")
         with open(products_path, "w") as f:
             f.write(f"pkA01,{product_secret}\n")
+        iot_named, iot_bare = ("iotIdNamed01", secret()), ("iotIdBare01", secret())
+        tokens_path = os.path.join(work, "tokens.csv")
+        with open(tokens_path, "w") as f:
+            f.write(f"{iot_named[0]},{iot_named[1]},{a[0]},{a[1]}\n{iot_bare[0]},{iot_bare[1]}\n")
         port = free_port()
         broker = start_mosquitto(MOSQUITTO, PLUGIN, work, {"secrets_file": secrets_path,
-                                                           "products_file": products_path}, port)
+                                                           "products_file": products_path,
+                                                           "tokens_file": tokens_path}, port)
         asyncio.run(isolation(port, a, b, c, s))
         asyncio.run(registration(port, register_creds("pkA01", "devR", product_secret, "r1"),
                                  "/ext/register", "pkA01", b))
-        asyncio.run(registration(port, regnwl_creds("pkA01", "devN", product_secret, "r2"),
-                                 "/ext/regnwl", "pkA01", b))
+        reply = asyncio.run(registration(port, regnwl_creds("pkA01", "devN", product_secret, "r2"),
+                                         "/ext/regnwl", "pkA01", b))
+        asyncio.run(other_ways_in(port, reply or {}, a, iot_named, iot_bare))
         asyncio.run(wills(port, a, creds(a[0], a[1], "wrong" + a[2])))
         check(broker.poll() is None, "the broker is still running")
     finally:

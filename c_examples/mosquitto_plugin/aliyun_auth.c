@@ -44,7 +44,12 @@
  * names no device connects but may neither publish nor subscribe. A
  * registration session (register or regnwl) may not publish or subscribe;
  * it receives its reply and the broker closes it about one second after
- * its CONNECT was accepted.
+ * its CONNECT was accepted. A will is never delivered: Mosquitto checks it
+ * after the client's DISCONNECT event, when its session is gone (the
+ * platform has no wills, PROTOCOL.md §2.2).
+ *
+ * Not checked: Mosquitto 2.0 hands the plugin the password as a C string,
+ * so bytes after a NUL in the password are not seen.
  *
  * Grants: the broker keeps one regnwl grant per device (productKey and
  * deviceName), in memory only. A new regnwl of the same device replaces its
