@@ -43,8 +43,13 @@
  * topics is dropped (acknowledged, not delivered). An iotId whose tokens line
  * names no device connects but may neither publish nor subscribe. A
  * registration session (register or regnwl) may not publish or subscribe;
- * it receives its reply and the broker closes it about half a second after
- * the reply went out (at the latest 10 s after its CONNECT).
+ * it receives its reply and the broker closes it about one second after
+ * its CONNECT was accepted. A will is never delivered: Mosquitto checks it
+ * after the client's DISCONNECT event, when its session is gone (the
+ * platform has no wills, PROTOCOL.md §2.2).
+ *
+ * Not checked: Mosquitto 2.0 hands the plugin the password as a C string,
+ * so bytes after a NUL in the password are not seen.
  *
  * Grants: the broker keeps one regnwl grant per device (productKey and
  * deviceName), in memory only. A new regnwl of the same device replaces its
@@ -65,8 +70,10 @@
  * Reload: on SIGHUP the files named at start-up are read again. The new
  * tables are built in full and then replace the old ones, which are wiped;
  * when any file fails to load, all the old tables stay and the log says
- * why. Connected clients stay connected with the rights they had; grants
- * are kept.
+ * why. Connected clients stay connected with the rights they had (after a
+ * reload Mosquitto runs BASIC_AUTH again for each of them: a client that
+ * has a session is let through unchecked, and a registration is not
+ * answered twice); grants are kept.
  *
  * Secure mode: with check_secure_mode true, securemode=3 is refused on a TLS
  * listener and securemode=2 or -2 (and an iotId, PROTOCOL.md §3) on a plain one.
@@ -103,12 +110,12 @@
 #define DEFAULT_MAX_SESSIONS 100000
 /* Longest line of a CSV file, without its line end. */
 #define MAX_LINE_LEN 511
-/* A registration session is closed this long after its reply passed the
- * read check (the reply is on the wire by then, and the client's PUBACK
- * read, so closing loses nothing), and at the latest this long after its
- * CONNECT. */
-#define REPLY_GRACE_MS 500
-#define REGISTRATION_MAX_MS 10000
+/* A registration session is closed this long after its CONNECT was
+ * accepted. Mosquitto 2.0.11 writes the reply right after the CONNACK and
+ * tells a plugin neither when it went out nor when its PUBACK came back
+ * (a message published by the plugin to one client passes no ACL check),
+ * so the session gets a fixed time for the round trip. */
+#define REPLY_GRACE_MS 1000
 /* How much of a client id or user name a log line shows. */
 #define LOG_FIELD_MAX 96
 
@@ -713,6 +720,9 @@ struct plugin {
     size_t grant_count, grant_capacity, max_grants;
     unsigned long long grants_issued;
     int check_secure_mode, listener_tls; /* listener_tls: -1 when not given */
+    /* Set by a reload, cleared by the next TICK: Mosquitto then checks
+     * every connected client again (BASIC_AUTH with the CONNECT's fields). */
+    int rechecking;
 };
 
 int mosquitto_plugin_version(int supported_version_count, const int *supported_versions) {
@@ -855,7 +865,7 @@ static int admit(struct plugin *p, const struct mosquitto *client, enum rights r
     snprintf(s.product_key, sizeof s.product_key, "%s", pk);
     snprintf(s.device_name, sizeof s.device_name, "%s", dn);
     s.reply_topic = reply_topic;
-    if (rights == RIGHTS_REGISTER) s.close_at = now_ms() + REGISTRATION_MAX_MS;
+    if (rights == RIGHTS_REGISTER) s.close_at = now_ms() + REPLY_GRACE_MS;
     if (session_put(&p->sessions, &s) != MOSQ_ERR_SUCCESS) {
         char why[64];
         snprintf(why, sizeof why, "max_sessions (%zu) clients connected", p->sessions.max);
@@ -942,6 +952,10 @@ static int on_basic_auth(int event, void *event_data, void *userdata) {
     const struct mosquitto_evt_basic_auth *ev = event_data;
     struct plugin *p = userdata;
     const char *client_id = mosquitto_client_id(ev->client);
+    /* After a reload Mosquitto 2.0.11 runs BASIC_AUTH again for every
+     * connected client: one that has a session keeps it, with the rights
+     * it was admitted with (a registration is not answered twice). */
+    if (p->rechecking && session_find(&p->sessions, ev->client)) return MOSQ_ERR_SUCCESS;
     /* A session left by an earlier client at this address is not this one's. */
     session_drop(&p->sessions, ev->client);
     if (!client_id || !ev->username || !ev->password) {
@@ -1010,9 +1024,9 @@ static int on_acl_check(int event, void *event_data, void *userdata) {
         const struct identity id = {s->product_key, s->device_name};
         allowed = device_may_use(&id, ev->topic, ev->access);
     } else if (s && ev->topic && s->rights == RIGHTS_REGISTER) {
+        /* Its reply passes no check in Mosquitto 2.0.11; a broker that
+         * checks it finds it allowed. No device may publish there. */
         allowed = ev->access == MOSQ_ACL_READ && strcmp(ev->topic, s->reply_topic) == 0;
-        long long close_at = now_ms() + REPLY_GRACE_MS;
-        if (allowed && close_at < s->close_at) s->close_at = close_at;
     }
     if (allowed) return MOSQ_ERR_SUCCESS;
     if (ev->access != MOSQ_ACL_READ) {
@@ -1039,6 +1053,7 @@ static int on_tick(int event, void *event_data, void *userdata) {
     (void)event;
     (void)event_data;
     struct plugin *p = userdata;
+    p->rechecking = 0; /* the clients were checked again in the reload's loop round */
     struct sessions *s = &p->sessions;
     const struct mosquitto *due[16];
     size_t n;
@@ -1073,6 +1088,7 @@ static int on_reload(int event, void *event_data, void *userdata) {
     (void)event;
     (void)event_data; /* Mosquitto 2.0.11 passes no options with it */
     struct plugin *p = userdata;
+    p->rechecking = 1;
     struct tables fresh;
     if (load_tables(p->secrets_path, p->products_path, p->tokens_path, &fresh) !=
         MOSQ_ERR_SUCCESS) {
