@@ -33,14 +33,19 @@
 #include "aliyun_mqtt_sign.h"
 
 #define PROG "aliyun-mqtt-sign"
+/* Exit status of `explain` when it found a problem (its output is still
+ * written and checked like any other). */
+#define EXIT_VERDICT 3
 
 /* Subcommands, as bits so that a flag can name the ones that take it. */
 enum {
     CMD_SIGN = 1,
     CMD_AUTH_BODY = 2,
     CMD_REGISTER = 4,
+    CMD_EXPLAIN = 8,
     CMD_DEVICE = CMD_SIGN | CMD_AUTH_BODY,
-    CMD_ALL = CMD_SIGN | CMD_AUTH_BODY | CMD_REGISTER,
+    CMD_CREDENTIALS = CMD_SIGN | CMD_AUTH_BODY | CMD_REGISTER,
+    CMD_ALL = CMD_CREDENTIALS | CMD_EXPLAIN,
 };
 
 static const struct command {
@@ -63,14 +68,26 @@ static const struct command {
      "request: host, port, path and body.\n",
      "register --product-key a1B2c3D4e5F --device-name dev1 \\\n"
      "      --product-secret Ks3Prod --random abc123 --https"},
+    {"explain", CMD_EXPLAIN, "why the platform would refuse captured CONNECT fields",
+     "Why the platform would refuse a CONNECT: the parsed fields, the content\n"
+     "it signs and the first problem found (verdict= and reason=). With the\n"
+     "secret, also the password it expects, and a refused password is signed\n"
+     "again over the contents common mistakes build to name the cause. The\n"
+     "secret is never printed. Exit status 0 when accepted (or, without the\n"
+     "secret, well-formed), 3 with a verdict, 2 for a usage error.\n",
+     "explain --mqtt-client-id 'c1|securemode=2|' \\\n"
+     "      --username 'dev1&a1B2c3D4e5F' --device-secret S3cr3t \\\n"
+     "      --password 3a2b4d64f731684607713d13caf480fc"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
+/* The main usage shows the examples of the first three. */
+#define N_MAIN_EXAMPLES 3
 
 enum flag_id {
     F_PRODUCT_KEY, F_DEVICE_NAME, F_DEVICE_SECRET, F_PRODUCT_SECRET, F_RANDOM,
     F_CLIENT_ID, F_TIMESTAMP, F_SIGN_METHOD, F_SECURE_MODE, F_EXTRA,
-    F_INSTANCE_ID, F_NWL, F_HTTPS, F_REGION, F_UPPERCASE, F_JSON, F_HELP,
-    F_VERSION,
+    F_INSTANCE_ID, F_NWL, F_HTTPS, F_REGION, F_UPPERCASE, F_MQTT_CLIENT_ID, F_USERNAME,
+    F_PASSWORD, F_KEEPALIVE, F_JSON, F_HELP, F_VERSION,
 };
 
 /* One row per flag and group of subcommands; a flag whose values or
@@ -113,8 +130,17 @@ static const struct flag {
      "authType=regnwl, no preregistration", CMD_REGISTER},
     {F_HTTPS, "--https", NULL, NULL, "the MQTT fields",
      "print the HTTPS request instead", CMD_REGISTER},
-    {F_REGION, "--region", NULL, "REGION", "cn-shanghai", "region id", CMD_ALL},
-    {F_UPPERCASE, "--uppercase", NULL, NULL, "lower case", "upper-case hex digits", CMD_ALL},
+    {F_MQTT_CLIENT_ID, "--mqtt-client-id", NULL, "CID", NULL,
+     "the CONNECT client identifier (required)", CMD_EXPLAIN},
+    {F_USERNAME, "--username", NULL, "U", NULL, "the CONNECT user name (required)", CMD_EXPLAIN},
+    {F_PASSWORD, "--password", NULL, "P", NULL, "the CONNECT password (required)", CMD_EXPLAIN},
+    {F_DEVICE_SECRET, "--device-secret", NULL, "DS", "none",
+     "DeviceSecret, ProductSecret or deviceToken", CMD_EXPLAIN},
+    {F_KEEPALIVE, "--keepalive", NULL, "SECONDS", "not checked", "the CONNECT keep-alive",
+     CMD_EXPLAIN},
+    {F_REGION, "--region", NULL, "REGION", "cn-shanghai", "region id", CMD_CREDENTIALS},
+    {F_UPPERCASE, "--uppercase", NULL, NULL, "lower case", "upper-case hex digits",
+     CMD_CREDENTIALS},
     {F_JSON, "--json", NULL, NULL, "name=value lines", "one JSON object", CMD_ALL},
     {F_HELP, "--help", "-h", NULL, NULL, "this text; SUBCOMMAND --help: its flags", CMD_ALL},
     {F_VERSION, "--version", NULL, NULL, NULL, "print the version", CMD_ALL},
@@ -124,6 +150,8 @@ static const struct flag {
 /* The main usage's heading for a row. */
 static const char *group_heading(unsigned cmds) {
     if (cmds == CMD_ALL) return "flags of every subcommand:";
+    if (cmds == CMD_CREDENTIALS) return "sign, auth-body and register flags:";
+    if (cmds & CMD_EXPLAIN) return "explain flags:";
     return cmds & CMD_REGISTER ? "register flags:" : "sign and auth-body flags:";
 }
 
@@ -172,7 +200,7 @@ static void usage_main(void) {
         print_flag(&flags[i]);
     }
     printf("\n%s\nexamples:\n", golden_note);
-    for (size_t i = 0; i < N_COMMANDS; i++) {
+    for (size_t i = 0; i < N_MAIN_EXAMPLES; i++) {
         printf("  " PROG " %s\n", commands[i].example);
     }
 }
@@ -330,6 +358,84 @@ static void print_pairs(const struct pair *pairs, size_t n, int port, int json) 
     if (json) printf("}\n");
 }
 
+/* The names of an explanation's `field`. */
+static const char *field_name(uint32_t field) {
+    switch (field) {
+    case ALIYUN_MQTT_FIELD_CLIENT_ID: return "mqtt_client_id";
+    case ALIYUN_MQTT_FIELD_USERNAME: return "username";
+    case ALIYUN_MQTT_FIELD_PASSWORD: return "password";
+    case ALIYUN_MQTT_FIELD_KEEPALIVE: return "keepalive";
+    case ALIYUN_MQTT_FIELD_SECRET: return "device_secret";
+    default: return "none";
+    }
+}
+
+static const char *method_name(uint32_t method) {
+    switch (method) {
+    case ALIYUN_MQTT_HMAC_MD5: return "hmacmd5";
+    case ALIYUN_MQTT_HMAC_SHA1: return "hmacsha1";
+    case ALIYUN_MQTT_HMAC_SHA256: return "hmacsha256";
+    case ALIYUN_MQTT_SHA256: return "sha256";
+    default: return "";
+    }
+}
+
+/* `explain`: the explanation as name=value lines or one JSON object. The
+ * secret is passed to the library only. */
+static int explain(const char *cid, const char *user, const char *pw, const char *secret,
+                   int32_t keepalive, int json) {
+    aliyun_mqtt_explanation e;
+    aliyun_mqtt_status st = aliyun_mqtt_explain(cid, user, pw, secret, keepalive, &e);
+    if (st != ALIYUN_MQTT_OK) return status_error(st);
+    /* The verdict's name without its ALIYUN_MQTT_VERDICT_ prefix. */
+    const char *verdict = aliyun_mqtt_verdict_name(e.verdict) + strlen("ALIYUN_MQTT_VERDICT_");
+    char offset[24], length[24], ts[24], mode[8];
+    snprintf(offset, sizeof offset, "%zu", e.offset);
+    snprintf(length, sizeof length, "%zu", e.length);
+    snprintf(ts, sizeof ts, "%llu", (unsigned long long)e.info.timestamp_ms);
+    snprintf(mode, sizeof mode, "%d", (int)e.info.secure_mode);
+    static const char *const auth_types[] = {"", "register", "regnwl", "connwl"};
+    struct pair out[32];
+    size_t n = 0;
+    out[n++] = (struct pair){"verdict", verdict};
+    out[n++] = (struct pair){"reason", aliyun_mqtt_verdict_str(e.verdict)};
+    out[n++] = (struct pair){"field", field_name(e.field)};
+    out[n++] = (struct pair){"offset", offset};
+    out[n++] = (struct pair){"length", length};
+    /* Every parameter of the client identifier, as param.NAME. */
+    char params[ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN + 1], names[16][40];
+    if (e.parsed) {
+        out[n++] = (struct pair){"client_id", e.info.client_id};
+        out[n++] = (struct pair){"product_key", e.info.product_key};
+        out[n++] = (struct pair){"device_name", e.info.device_name};
+        out[n++] = (struct pair){"sign_method", method_name(e.info.sign_method)};
+        out[n++] = (struct pair){"secure_mode", mode};
+        if (e.info.has_timestamp) out[n++] = (struct pair){"timestamp", ts};
+        if (e.info.auth_type < 4 && e.info.auth_type) {
+            out[n++] = (struct pair){"auth_type", auth_types[e.info.auth_type]};
+        }
+        const char *bar = strchr(cid, '|');
+        snprintf(params, sizeof params, "%s", bar ? bar + 1 : "");
+        size_t len = strlen(params);
+        if (len) params[len - 1] = '\0'; /* the closing bar */
+        size_t k = 0;
+        for (char *p = strtok(params, ","); p && k < 16 && n < 30; p = strtok(NULL, ","), k++) {
+            char *eq = strchr(p, '=');
+            if (!eq) continue;
+            *eq = '\0';
+            snprintf(names[k], sizeof names[k], "param.%s", p);
+            out[n++] = (struct pair){names[k], eq + 1};
+        }
+        out[n++] = (struct pair){"content", e.content};
+    }
+    if (e.expected_password[0]) out[n++] = (struct pair){"expected_password", e.expected_password};
+    if (e.uppercase_hex) out[n++] = (struct pair){"uppercase_hex", "true"};
+    print_pairs(out, n, 0, json);
+    return e.verdict == ALIYUN_MQTT_VERDICT_ACCEPTED || e.verdict == ALIYUN_MQTT_VERDICT_UNCHECKED
+               ? 0
+               : EXIT_VERDICT;
+}
+
 /* `help [SUBCOMMAND]`. */
 static int help_command(int argc, char **argv) {
     if (argc > 3) return usage_hint("", "unexpected argument 3");
@@ -380,6 +486,8 @@ static int run(int argc, char **argv) {
     int json = 0, https = 0;
     aliyun_mqtt_registration reg = aliyun_mqtt_registration_default();
     int cid_given = 0, ts_given = 0, method_given = 0, mode_given = 0;
+    const char *mqtt_client_id = NULL, *username = NULL, *password = NULL;
+    int32_t keepalive = -1;
 
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
@@ -444,6 +552,17 @@ static int run(int argc, char **argv) {
         case F_HTTPS: https = 1; break;
         case F_REGION: region = val; break;
         case F_UPPERCASE: dev.uppercase_hex = true; break;
+        case F_MQTT_CLIENT_ID: mqtt_client_id = val; break;
+        case F_USERNAME: username = val; break;
+        case F_PASSWORD: password = val; break;
+        case F_KEEPALIVE: {
+            uint64_t k;
+            if (parse_u64(val, &k) != 0 || k > 65535) {
+                return usage_error("--keepalive: not 0 to 65535", val);
+            }
+            keepalive = (int32_t)k;
+            break;
+        }
         case F_JSON: json = 1; break;
         case F_HELP:
             if (mode == CMD_SIGN) {
@@ -456,6 +575,13 @@ static int run(int argc, char **argv) {
             printf(PROG " %s\n", aliyun_mqtt_version());
             return 0;
         }
+    }
+
+    if (mode == CMD_EXPLAIN) {
+        if (!mqtt_client_id || !username || !password) {
+            return usage_error("explain needs --mqtt-client-id, --username and --password", NULL);
+        }
+        return explain(mqtt_client_id, username, password, ds, keepalive, json);
     }
 
     if (mode == CMD_REGISTER) {
@@ -567,5 +693,7 @@ static int close_stdout(void) {
 
 int main(int argc, char **argv) {
     int status = run(argc, argv);
-    return status == 0 ? close_stdout() : status;
+    if (status != 0 && status != EXIT_VERDICT) return status;
+    int closed = close_stdout();
+    return closed != 0 ? closed : status;
 }
