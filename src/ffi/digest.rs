@@ -10,9 +10,9 @@ use super::{
     aliyun_mqtt_credentials, aliyun_mqtt_device, as_bytes_mut, credentials_status, device_unsigned,
     fill_object, output, Writes,
 };
-use crate::credentials;
+use crate::credentials::{self, Device};
 use crate::https;
-use crate::register;
+use crate::register::{self, Registration};
 use crate::sign::SignMethod;
 use crate::status::{aliyun_mqtt_status, aliyun_mqtt_status as S, Error};
 
@@ -37,6 +37,43 @@ unsafe fn digest_bytes<'a>(
     // SAFETY: `digest` is not NULL and readable for `len` bytes by the
     // caller's contract; no output overlaps it (checked above).
     Ok(unsafe { core::slice::from_raw_parts(digest, len) })
+}
+
+/// The device (read as by `device_unsigned`) and the digest of its method.
+///
+/// # Safety
+/// As for `device_unsigned` and [`digest_bytes`].
+unsafe fn device_and_digest<'a>(
+    dev: *const aliyun_mqtt_device,
+    digest: *const u8,
+    len: usize,
+    w: &Writes,
+) -> Result<(Device<'a>, &'a [u8]), S> {
+    // SAFETY: forwarded contract.
+    let dev = unsafe { device_unsigned(dev, w) }?;
+    // SAFETY: forwarded contract.
+    Ok((dev, unsafe {
+        digest_bytes(dev.sign_method, digest, len, w)
+    }?))
+}
+
+/// The registration (read as by `registration_unsigned`) and the digest of
+/// its method.
+///
+/// # Safety
+/// As for `registration_unsigned` and [`digest_bytes`].
+unsafe fn registration_and_digest<'a>(
+    reg: *const aliyun_mqtt_registration,
+    digest: *const u8,
+    len: usize,
+    w: &Writes,
+) -> Result<(Registration<'a>, &'a [u8]), S> {
+    // SAFETY: forwarded contract.
+    let reg = unsafe { registration_unsigned(reg, w) }?;
+    // SAFETY: forwarded contract.
+    Ok((reg, unsafe {
+        digest_bytes(reg.sign_method, digest, len, w)
+    }?))
 }
 
 /// Two-phase signing, first phase: writes the exact bytes the MQTT
@@ -143,10 +180,7 @@ pub unsafe extern "C" fn aliyun_mqtt_sign_from_digest(
     unsafe {
         fill_object(
             out,
-            |w| {
-                let dev = device_unsigned(dev, w)?;
-                Ok((dev, digest_bytes(dev.sign_method, digest, digest_len, w)?))
-            },
+            |w| device_and_digest(dev, digest, digest_len, w),
             |out, read| {
                 let result = read.map_err(Error::Invalid).and_then(|(dev, digest)| {
                     credentials::client_id(&dev, as_bytes_mut(&mut out.client_id))?;
@@ -191,10 +225,7 @@ pub unsafe extern "C" fn aliyun_mqtt_auth_body_from_digest(
             buf,
             cap,
             out_len,
-            |w| {
-                let dev = device_unsigned(dev, w)?;
-                Ok((dev, digest_bytes(dev.sign_method, digest, digest_len, w)?))
-            },
+            |w| device_and_digest(dev, digest, digest_len, w),
             |(dev, digest), out| https::auth_body_from_digest(&dev, digest, out),
         )
     }
@@ -250,10 +281,7 @@ pub unsafe extern "C" fn aliyun_mqtt_register_sign_from_digest(
     unsafe {
         fill_object(
             out,
-            |w| {
-                let reg = registration_unsigned(reg, w)?;
-                Ok((reg, digest_bytes(reg.sign_method, digest, digest_len, w)?))
-            },
+            |w| registration_and_digest(reg, digest, digest_len, w),
             |out, read| {
                 let result = read.map_err(Error::Invalid).and_then(|(reg, digest)| {
                     register::client_id(&reg, as_bytes_mut(&mut out.client_id))?;
@@ -293,10 +321,7 @@ pub unsafe extern "C" fn aliyun_mqtt_register_body_from_digest(
             buf,
             cap,
             out_len,
-            |w| {
-                let reg = registration_unsigned(reg, w)?;
-                Ok((reg, digest_bytes(reg.sign_method, digest, digest_len, w)?))
-            },
+            |w| registration_and_digest(reg, digest, digest_len, w),
             |(reg, digest), out| https::register_body_from_digest(&reg, digest, out),
         )
     }
