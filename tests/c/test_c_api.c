@@ -498,6 +498,24 @@ static void test_verify_key(void) {
           ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
     CHECK(aliyun_mqtt_verify_key_wipe(&key) == ALIYUN_MQTT_OK);
     free(long_secret);
+
+    /* The user name and the password likewise: each in a heap block of its
+     * bound with no NUL is refused without a read past the block. */
+    char *long_user = malloc(ALIYUN_MQTT_USERNAME_SIZE);
+    memset(long_user, 'u', ALIYUN_MQTT_USERNAME_SIZE);
+    CHECK(aliyun_mqtt_verify(good[0].cid, long_user, good[0].pw, ds, NULL) ==
+          ALIYUN_MQTT_ERR_INVALID_USERNAME);
+    free(long_user);
+    char *long_pw = malloc(ALIYUN_MQTT_PASSWORD_SIZE);
+    memset(long_pw, 'b', ALIYUN_MQTT_PASSWORD_SIZE);
+    CHECK(aliyun_mqtt_verify(good[0].cid, user, long_pw, ds, NULL) ==
+          ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+    free(long_pw);
+    char *long_token = malloc(ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN + 1);
+    memset(long_token, 't', ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN + 1);
+    CHECK(aliyun_mqtt_verify("c7|securemode=-2,authType=connwl|", "dev-1&pk", long_token, "t0k",
+                             NULL) == ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+    free(long_token);
 }
 
 /* Overlapping outputs and inputs: refused with nothing written, and the
