@@ -8,7 +8,11 @@ library (libaliyun_mqtt_sign) that firmware links, through ctypes.
 'b2488041f64f425016b467ee1c94959ebd592ad1'
 
 Every status the C library returns other than OK raises AliyunMqttError,
-which carries the status name and the library's message.
+which carries the status name and the library's message. A value the
+library would refuse raises it too, with the status of its field: a string
+with a NUL or a lone surrogate (no C string carries either), a timestamp
+out of range. An argument of the wrong type (bytes for a string, a bool or
+a str for an integer) raises TypeError.
 """
 from __future__ import annotations
 
@@ -33,9 +37,11 @@ __all__ = [
 _SIGN_METHODS = {"hmacmd5": 1, "hmacsha1": 2, "hmacsha256": 3, "sha256": 4}
 _METHOD_NAMES = {v: k for k, v in _SIGN_METHODS.items()}
 _SECURE_MODES = {"tls": 2, "tcp": 3}
+_AUTH_TYPES = {1: "register", 2: "regnwl", 3: "connwl"}
 _OK, _BUFFER_TOO_SMALL = 0, 2
-# Field statuses used when Python itself rejects a value (a NUL byte, which
-# a C string cannot carry, or a timestamp out of range).
+# Field statuses used when Python itself rejects a value (a NUL byte or a
+# lone surrogate, which a C string cannot carry, or a timestamp out of
+# range).
 _FIELD_STATUS = {
     "product_key": 3, "device_name": 4, "device_secret": 5, "client_id": 6,
     "extra_params": 9, "region_id": 10, "mqtt_client_id": 11, "username": 14,
@@ -126,16 +132,35 @@ def _check(code: int) -> None:
         raise AliyunMqttError(code)
 
 
-def _c(value: Optional[str], field: str) -> Optional[bytes]:
-    """UTF-8 bytes for a C string; a NUL inside would silently cut it short,
-    so it is refused with the field's status."""
-    if value is None:
+def _c(value: Optional[str], field: str, optional: bool = False) -> Optional[bytes]:
+    """UTF-8 bytes for a C string. A NUL inside would silently cut it short
+    and a lone surrogate has no UTF-8 form: both are refused with the
+    field's status. None only where the field is optional."""
+    if value is None and optional:
         return None
     if not isinstance(value, str):
         raise TypeError(f"{field} must be str, not {type(value).__name__}")
     if "\0" in value:
         raise AliyunMqttError(_FIELD_STATUS[field])
-    return value.encode("utf-8")
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise AliyunMqttError(_FIELD_STATUS[field]) from None
+
+
+def _int(value, field: str) -> int:
+    """`value` if it is an int (a bool is not)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{field} must be int, not {type(value).__name__}")
+    return value
+
+
+def _name(value, field: str, names: dict) -> int:
+    """The C value of the name `value`; 0 (refused by the library with the
+    field's status) for an unknown one."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be str, not {type(value).__name__}")
+    return names.get(value, 0)
 
 
 @dataclass(frozen=True)
@@ -151,7 +176,12 @@ class Credentials:
 
 @dataclass(frozen=True)
 class Identity:
-    """What a CONNECT packet claims, as found by `identify` / `verify`."""
+    """What a CONNECT packet claims, as found by `identify` / `verify`.
+
+    `auth_type` is None for a device signing with its DeviceSecret, else
+    ``"register"`` or ``"regnwl"`` (a registration, signed with the
+    ProductSecret, `random` its random string) or ``"connwl"`` (the password
+    is the deviceToken)."""
 
     product_key: str
     device_name: str
@@ -159,6 +189,8 @@ class Identity:
     sign_method: str
     secure_mode: int
     timestamp_ms: Optional[int]
+    auth_type: Optional[str] = None
+    random: str = ""
 
 
 def version() -> str:
@@ -168,6 +200,7 @@ def version() -> str:
 
 def keepalive_ok(seconds: int) -> bool:
     """Whether the platform accepts this keep-alive (30 to 1200 s)."""
+    seconds = _int(seconds, "seconds")
     return 0 <= seconds <= 0xFFFFFFFF and bool(_lib.aliyun_mqtt_keepalive_ok(seconds))
 
 
@@ -189,23 +222,25 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     `client_id` None or "" means ``productKey.deviceName``; `timestamp_ms`
     None leaves the timestamp out (1 to 2**64-1 otherwise); `sign_method` is
     hmacmd5, hmacsha1, hmacsha256 or sha256; `secure_mode` tls or tcp;
-    `extra_params` is ``k=v[,k=v]`` put inside the bars. Raises
-    AliyunMqttError with the status of the first bad field.
+    `extra_params` is ``k=v[,k=v]`` put inside the bars; `uppercase` a
+    bool. Raises AliyunMqttError with the status of the first bad field,
+    TypeError for an argument of the wrong type.
     """
     dev = _lib.aliyun_mqtt_device_default()
     dev.product_key = _c(product_key, "product_key")
     dev.device_name = _c(device_name, "device_name")
     dev.device_secret = _c(device_secret, "device_secret")
-    dev.client_id = _c(client_id, "client_id")
-    dev.extra_params = _c(extra_params, "extra_params")
+    dev.client_id = _c(client_id, "client_id", optional=True)
+    dev.extra_params = _c(extra_params, "extra_params", optional=True)
     if timestamp_ms is not None:
-        if not isinstance(timestamp_ms, int) or not 0 < timestamp_ms < 2**64:
+        if not 0 < _int(timestamp_ms, "timestamp_ms") < 2**64:
             raise AliyunMqttError(_FIELD_STATUS["timestamp_ms"])
         dev.timestamp_ms = timestamp_ms
-    # An unknown name becomes 0, which the library refuses with its status.
-    dev.sign_method = _SIGN_METHODS.get(sign_method, 0)
-    dev.secure_mode = _SECURE_MODES.get(secure_mode, 0)
-    dev.uppercase_hex = bool(uppercase)
+    dev.sign_method = _name(sign_method, "sign_method", _SIGN_METHODS)
+    dev.secure_mode = _name(secure_mode, "secure_mode", _SECURE_MODES)
+    if not isinstance(uppercase, bool):
+        raise TypeError(f"uppercase must be bool, not {type(uppercase).__name__}")
+    dev.uppercase_hex = uppercase
     cred = _Credentials()
     _check(_lib.aliyun_mqtt_sign(ctypes.byref(dev), ctypes.byref(cred)))
     return Credentials(cred.client_id.decode(), cred.username.decode(), cred.password.decode(),
@@ -215,7 +250,8 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
 def _identity(info: _VerifyInfo) -> Identity:
     return Identity(info.product_key.decode(), info.device_name.decode(), info.client_id.decode(),
                     _METHOD_NAMES[info.sign_method], info.secure_mode,
-                    info.timestamp_ms if info.has_timestamp else None)
+                    info.timestamp_ms if info.has_timestamp else None,
+                    _AUTH_TYPES.get(info.auth_type), info.random.decode())
 
 
 def identify(mqtt_client_id: str, username: str) -> Identity:
@@ -229,9 +265,18 @@ def identify(mqtt_client_id: str, username: str) -> Identity:
 def verify(mqtt_client_id: str, username: str, password: str, device_secret: str) -> Identity:
     """Returns the identity when the platform would accept these CONNECT
     fields for this secret; raises AliyunMqttError (for example
-    ``ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH``) otherwise."""
+    ``ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH``) otherwise. `device_secret` is
+    the DeviceSecret, the ProductSecret (a registration) or the deviceToken
+    (``connwl``): see `Identity.auth_type`."""
+    cid = _c(mqtt_client_id, "mqtt_client_id")
+    user = _c(username, "username")
+    pw = _c(password, "password")
+    try:
+        secret = _c(device_secret, "device_secret")
+    except AliyunMqttError:
+        # Which secret is bad depends on the authType: a byte that every
+        # role refuses gets the library's status for this CONNECT.
+        secret = b"\x7f"
     info = _VerifyInfo()
-    _check(_lib.aliyun_mqtt_verify(_c(mqtt_client_id, "mqtt_client_id"), _c(username, "username"),
-                                   _c(password, "password"), _c(device_secret, "device_secret"),
-                                   ctypes.byref(info)))
+    _check(_lib.aliyun_mqtt_verify(cid, user, pw, secret, ctypes.byref(info)))
     return _identity(info)

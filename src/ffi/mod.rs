@@ -10,7 +10,9 @@
 //!   verifier reads the MQTT client identifier up to
 //!   `ALIYUN_MQTT_VERIFY_CLIENT_ID_MAX_LEN` + 1 (513) bytes, the user name
 //!   up to `ALIYUN_MQTT_USERNAME_SIZE` (54), the password up to
-//!   `ALIYUN_MQTT_PASSWORD_SIZE` (65), and the secret (`device_secret`, or
+//!   `ALIYUN_MQTT_PASSWORD_SIZE` (65) (up to
+//!   `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN` + 1 (129) for `authType=connwl`,
+//!   whose password is the deviceToken), and the secret (`device_secret`, or
 //!   the `secret` of `aliyun_mqtt_verify_key_init`) up to
 //!   `ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN` + 1 (129) bytes, the longest secret
 //!   of any role (a deviceToken).
@@ -910,16 +912,15 @@ unsafe fn verify_fields(
     // SAFETY: forwarded contract.
     let parsed = unsafe { connect_fields(mqtt_client_id, username, &w) };
     let result = parsed.and_then(|id| {
-        // SAFETY: forwarded contract; a password longer than any digest's
-        // hex is a mismatch.
-        let password = unsafe {
-            required_str(
-                password,
-                ALIYUN_MQTT_PASSWORD_SIZE - 1,
-                S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH,
-                &w,
-            )
-        }?;
+        // A connwl password is the deviceToken itself, up to 128 bytes;
+        // every other is a digest's hex, up to 64.
+        let max = match id.auth_type {
+            Some(AuthType::ConnWl) => ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN,
+            _ => ALIYUN_MQTT_PASSWORD_SIZE - 1,
+        };
+        // SAFETY: forwarded contract; a longer password is a mismatch.
+        let password =
+            unsafe { required_str(password, max, S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH, &w) }?;
         check(&id, password, &w)
     });
     if result == Err(S::ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS) {
@@ -1056,14 +1057,16 @@ pub unsafe extern "C" fn aliyun_mqtt_verify_key_init(
 pub unsafe extern "C" fn aliyun_mqtt_verify_key_wipe(
     key: *mut aliyun_mqtt_verify_key,
 ) -> aliyun_mqtt_status {
-    // SAFETY: `key` is NULL or writable by the caller's contract.
-    match unsafe { key.as_mut() } {
-        Some(key) => {
-            key.wipe();
-            S::ALIYUN_MQTT_OK
-        }
-        None => S::ALIYUN_MQTT_ERR_NULL_ARGUMENT,
+    if key.is_null() {
+        return S::ALIYUN_MQTT_ERR_NULL_ARGUMENT;
     }
+    // Every byte, padding included; `black_box` may read them, so the
+    // compiler keeps the writes.
+    // SAFETY: `key` is not NULL and writable by the caller's contract, and
+    // all-zero bytes are a valid key (`Zeroable`).
+    unsafe { core::ptr::write_bytes(key, 0, 1) };
+    core::hint::black_box(key);
+    S::ALIYUN_MQTT_OK
 }
 
 /// `aliyun_mqtt_verify` with a secret prepared by

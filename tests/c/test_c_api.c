@@ -410,6 +410,199 @@ static void test_platform(void) {
     CHECK(strcmp(host, "wss://pk.iot-as-mqtt.cn-shanghai.aliyuncs.com:443") == 0);
 }
 
+/* The same status and info from aliyun_mqtt_verify and, with the secret
+ * prepared, aliyun_mqtt_verify_with_key. */
+static void same_verdict(const char *cid, const char *user, const char *pw, const char *secret,
+                         aliyun_mqtt_status want) {
+    aliyun_mqtt_verify_info a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    aliyun_mqtt_verify_key key;
+    aliyun_mqtt_status init = aliyun_mqtt_verify_key_init(secret, &key);
+    CHECK(init == ALIYUN_MQTT_OK || init == ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    aliyun_mqtt_status plain = aliyun_mqtt_verify(cid, user, pw, secret, &a);
+    aliyun_mqtt_status keyed = aliyun_mqtt_verify_with_key(cid, user, pw, &key, &b);
+    CHECK(plain == want);
+    CHECK(keyed == want);
+    CHECK(memcmp(&a, &b, sizeof a) == 0);
+    CHECK(aliyun_mqtt_verify_key_wipe(&key) == ALIYUN_MQTT_OK);
+}
+
+/* aliyun_mqtt_verify_key_init / _with_key / _wipe (the golden vectors of
+ * PROTOCOL.md §1.8 for each method, computed with Python's hmac). */
+static void test_verify_key(void) {
+    const char *user = "light1983432&a14Xib5kdYd";
+    const char *ds = "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    static const struct { const char *cid, *pw; } good[] = {
+        {"SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|",
+         "b2488041f64f425016b467ee1c94959ebd592ad1"},
+        {"SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|",
+         "B2488041F64F425016B467EE1C94959EBD592AD1"},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        same_verdict(good[i].cid, user, good[i].pw, ds, ALIYUN_MQTT_OK);
+        same_verdict(good[i].cid, user, good[i].pw, "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zQ",
+                     ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+        same_verdict(good[i].cid, user, good[i].pw, "", ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+        same_verdict(good[i].cid, user, good[i].pw, "a b", ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    }
+    /* Every method, signed by the library, then verified both ways. */
+    static const aliyun_mqtt_sign_method methods[] = {ALIYUN_MQTT_HMAC_MD5, ALIYUN_MQTT_HMAC_SHA1,
+                                                      ALIYUN_MQTT_HMAC_SHA256, ALIYUN_MQTT_SHA256};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        aliyun_mqtt_device dev = golden();
+        dev.sign_method = methods[i];
+        aliyun_mqtt_credentials cred;
+        CHECK(aliyun_mqtt_sign(&dev, &cred) == ALIYUN_MQTT_OK);
+        same_verdict(cred.client_id, cred.username, cred.password, ds, ALIYUN_MQTT_OK);
+        cred.password[0] = cred.password[0] == '0' ? '1' : '0';
+        same_verdict(cred.client_id, cred.username, cred.password, ds,
+                     ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+    }
+    same_verdict("SN1|securemode=3,,x=1|", user, "00", ds, ALIYUN_MQTT_ERR_EMPTY_PARAM);
+    same_verdict("c7|securemode=-2,authType=connwl|", "dev-1&pk", "t0k", "t0k", ALIYUN_MQTT_OK);
+    same_verdict("c7|securemode=-2,authType=connwl|", "dev-1&pk", "t0k", "t0K",
+                 ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+    same_verdict("c7|securemode=-2,authType=connwl|", "dev-1&pk", "t0k", "",
+                 ALIYUN_MQTT_ERR_INVALID_DEVICE_TOKEN);
+
+    /* Init errors leave a zeroed key; wipe zeroes every byte. */
+    aliyun_mqtt_verify_key key;
+    unsigned char zero[sizeof key];
+    memset(zero, 0, sizeof zero);
+    CHECK(aliyun_mqtt_verify_key_init(NULL, &key) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(memcmp(&key, zero, sizeof key) == 0);
+    CHECK(aliyun_mqtt_verify_key_init(ds, NULL) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_verify_key_init(ds, &key) == ALIYUN_MQTT_OK);
+    CHECK(memcmp(&key, zero, sizeof key) != 0);
+    CHECK(aliyun_mqtt_verify_key_init("", &key) == ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    CHECK(memcmp(&key, zero, sizeof key) == 0);
+    memset(&key, CANARY, sizeof key);
+    CHECK(aliyun_mqtt_verify_key_wipe(&key) == ALIYUN_MQTT_OK);
+    CHECK(memcmp(&key, zero, sizeof key) == 0);
+    CHECK(aliyun_mqtt_verify_key_wipe(NULL) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_verify_with_key(good[0].cid, user, good[0].pw, &key, NULL) ==
+          ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    CHECK(aliyun_mqtt_verify_with_key(good[0].cid, user, good[0].pw, NULL, NULL) ==
+          ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+
+    /* A secret is read up to ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN + 1 bytes and
+     * no further (ASan): 129 bytes without a NUL are refused, by both. */
+    char *long_secret = malloc(ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN + 1);
+    memset(long_secret, 's', ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN + 1);
+    CHECK(aliyun_mqtt_verify_key_init(long_secret, &key) == ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    CHECK(aliyun_mqtt_verify(good[0].cid, user, good[0].pw, long_secret, NULL) ==
+          ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    /* 128 bytes and a NUL: a deviceToken, valid for connwl. */
+    long_secret[ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN] = '\0';
+    CHECK(aliyun_mqtt_verify_key_init(long_secret, &key) == ALIYUN_MQTT_OK);
+    CHECK(aliyun_mqtt_verify_with_key("c7|securemode=-2,authType=connwl|", "dev-1&pk", long_secret,
+                                      &key, NULL) == ALIYUN_MQTT_OK);
+    CHECK(aliyun_mqtt_verify_with_key(good[0].cid, user, good[0].pw, &key, NULL) ==
+          ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    CHECK(aliyun_mqtt_verify_key_wipe(&key) == ALIYUN_MQTT_OK);
+    free(long_secret);
+
+    /* The user name and the password likewise: each in a heap block of its
+     * bound with no NUL is refused without a read past the block. */
+    char *long_user = malloc(ALIYUN_MQTT_USERNAME_SIZE);
+    memset(long_user, 'u', ALIYUN_MQTT_USERNAME_SIZE);
+    CHECK(aliyun_mqtt_verify(good[0].cid, long_user, good[0].pw, ds, NULL) ==
+          ALIYUN_MQTT_ERR_INVALID_USERNAME);
+    free(long_user);
+    char *long_pw = malloc(ALIYUN_MQTT_PASSWORD_SIZE);
+    memset(long_pw, 'b', ALIYUN_MQTT_PASSWORD_SIZE);
+    CHECK(aliyun_mqtt_verify(good[0].cid, user, long_pw, ds, NULL) ==
+          ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+    free(long_pw);
+    char *long_token = malloc(ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN + 1);
+    memset(long_token, 't', ALIYUN_MQTT_DEVICE_TOKEN_MAX_LEN + 1);
+    CHECK(aliyun_mqtt_verify("c7|securemode=-2,authType=connwl|", "dev-1&pk", long_token, "t0k",
+                             NULL) == ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+    free(long_token);
+}
+
+/* Overlapping outputs and inputs: refused with nothing written, and the
+ * same output right next to the input works. */
+static void test_overlap(void) {
+    /* The user name written into the device name it is built from. */
+    char mem[64];
+    memset(mem, 0, sizeof mem);
+    memcpy(mem, "dev-0001", 9);
+    aliyun_mqtt_device dev = aliyun_mqtt_device_default();
+    dev.product_key = "dev0001";
+    dev.device_name = mem;
+    dev.device_secret = "s3cret";
+    size_t n = 77;
+    CHECK(aliyun_mqtt_username(&dev, mem + 4, 21, &n) == ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(memcmp(mem, "dev-0001\0", 9) == 0 && mem[9] == 0 && n == 77);
+    CHECK(aliyun_mqtt_username(&dev, mem + 8, 21, &n) == ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(memcmp(mem, "dev-0001\0", 9) == 0 && n == 77);
+    CHECK(aliyun_mqtt_username(&dev, mem + 9, 21, &n) == ALIYUN_MQTT_OK);
+    CHECK(strcmp(mem + 9, "dev-0001&dev0001") == 0 && n == 16);
+
+    /* out_len inside an input string. */
+    union { size_t align; char s[32]; } pk;
+    memset(&pk, 0, sizeof pk);
+    strcpy(pk.s, "a14Xib5kdYd");
+    char host[ALIYUN_MQTT_HOST_SIZE];
+    memset(host, CANARY, sizeof host);
+    CHECK(aliyun_mqtt_host(pk.s, "cn-shanghai", host, sizeof host, (size_t *)(void *)&pk) ==
+          ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(strcmp(pk.s, "a14Xib5kdYd") == 0 && (unsigned char)host[0] == CANARY);
+    /* The buffer and out_len overlapping each other. */
+    union { size_t align; char s[ALIYUN_MQTT_HOST_SIZE]; } out;
+    memset(&out, CANARY, sizeof out);
+    CHECK(aliyun_mqtt_host(pk.s, "cn-shanghai", out.s, sizeof out.s, (size_t *)(void *)&out) ==
+          ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK((unsigned char)out.s[0] == CANARY && (unsigned char)out.s[7] == CANARY);
+
+    /* The output structure over a string of the device, and a reply. */
+    union { aliyun_mqtt_credentials cred; char s[sizeof(aliyun_mqtt_credentials) + 16]; } big;
+    memset(&big, 0, sizeof big);
+    strcpy(big.s + 100, "light1983432");
+    aliyun_mqtt_device g = golden();
+    g.device_name = big.s + 100;
+    CHECK(aliyun_mqtt_sign(&g, &big.cred) == ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(strcmp(big.s + 100, "light1983432") == 0 && big.s[0] == 0);
+    static const char nwl[] = "{\"clientId\":\"c7\",\"productKey\":\"pk\","
+                              "\"deviceName\":\"dev-1\",\"deviceToken\":\"t0k\"}";
+    union { aliyun_mqtt_regnwl_reply r; char s[sizeof(aliyun_mqtt_regnwl_reply) + sizeof nwl]; } rep;
+    memset(&rep, 0, sizeof rep);
+    memcpy(rep.s + 8, nwl, sizeof nwl - 1);
+    CHECK(aliyun_mqtt_parse_ext_regnwl(rep.s + 8, sizeof nwl - 1, &rep.r) ==
+          ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(memcmp(rep.s + 8, nwl, sizeof nwl - 1) == 0 && rep.s[0] == 0);
+
+    /* The verifier's info over its password, over the key; a key over its
+     * secret. */
+    const char *cid = "SN1928339|securemode=3,signmethod=hmacsha1,timestamp=1539421321846|";
+    const char *user = "light1983432&a14Xib5kdYd";
+    const char *pw = "b2488041f64f425016b467ee1c94959ebd592ad1";
+    const char *ds = "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    union { aliyun_mqtt_verify_info info; char s[sizeof(aliyun_mqtt_verify_info) + 64]; } v;
+    memset(&v, 0, sizeof v);
+    strcpy(v.s + sizeof v.info - 8, pw);
+    CHECK(aliyun_mqtt_verify(cid, user, v.s + sizeof v.info - 8, ds, &v.info) ==
+          ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(strcmp(v.s + sizeof v.info - 8, pw) == 0 && v.s[0] == 0);
+    CHECK(aliyun_mqtt_verify(cid, user, pw, ds, &v.info) == ALIYUN_MQTT_OK);
+    union { aliyun_mqtt_verify_key key; char s[sizeof(aliyun_mqtt_verify_key) + 64]; } k;
+    memset(&k, 0, sizeof k);
+    strcpy(k.s + sizeof k.key - 1, ds); /* the secret starts on the key's last byte */
+    CHECK(aliyun_mqtt_verify_key_init(k.s + sizeof k.key - 1, &k.key) ==
+          ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(strcmp(k.s + sizeof k.key - 1, ds) == 0 && k.s[0] == 0);
+    strcpy(k.s + sizeof k.key, ds); /* right after it */
+    CHECK(aliyun_mqtt_verify_key_init(k.s + sizeof k.key, &k.key) == ALIYUN_MQTT_OK);
+    aliyun_mqtt_verify_info info;
+    CHECK(aliyun_mqtt_verify_with_key(cid, user, pw, &k.key, &info) == ALIYUN_MQTT_OK);
+    CHECK(aliyun_mqtt_verify_with_key(cid, user, pw, &k.key, (aliyun_mqtt_verify_info *)(void *)&k) ==
+          ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS);
+    CHECK(aliyun_mqtt_verify_with_key(cid, user, pw, &k.key, &info) == ALIYUN_MQTT_OK);
+    CHECK(aliyun_mqtt_verify_key_wipe(&k.key) == ALIYUN_MQTT_OK);
+}
+
 int main(void) {
     test_golden_fields();
     test_methods();
@@ -421,6 +614,8 @@ int main(void) {
     test_misc();
     test_verify();
     test_platform();
+    test_verify_key();
+    test_overlap();
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
