@@ -150,6 +150,11 @@
 // Most sub-devices in one message (PROTOCOL.md §6.3).
 #define ALIYUN_MQTT_SUBDEV_BATCH_MAX 50
 
+// Longest `_reply` to a sub-device message the parsers read (a batch of
+// 50 with every name and DeviceSecret at its longest fits, with room for
+// the members the platform adds); longer is `ALIYUN_MQTT_ERR_REPLY_TOO_LARGE`.
+#define ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN 16384
+
 // Longest client id of a sub-device in a payload (printable ASCII but `"`
 // and `\`; `|`, `,` and `=` allowed).
 #define ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN 128
@@ -1391,14 +1396,17 @@ aliyun_mqtt_status aliyun_mqtt_subdev_product_register(uint32_t id,
 // (PROTOCOL.md §6.5): `{"id":"..","code":..,"message":..,"data":..}`,
 // `data` absent, `null`, `{}`, one `{"productKey":..,"deviceName":..}` or
 // an array of up to 50 of them. The JSON rules are those of
-// `aliyun_mqtt_parse_auth_reply`; `reply` need not be NUL-terminated.
+// `aliyun_mqtt_parse_auth_reply`, but `reply` may be up to
+// `ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN` bytes (one sub-device's object at
+// most `ALIYUN_MQTT_REPLY_MAX_LEN`); it need not be NUL-terminated.
 //
 // Returns `ALIYUN_MQTT_OK`; `..._SERVER_REFUSED` when `code` is not 200,
 // with every field filled (the refused sub-devices, when `data` names
 // them); or, with `*out` zeroed: `..._NULL_ARGUMENT`,
 // `..._REPLY_TRUNCATED`, `..._REPLY_MALFORMED` (also an `id` that is not
 // 0 to 4294967295 as a decimal string or integer), `..._REPLY_TOO_LARGE`
-// (also more than 50 sub-devices), `..._REPLY_MISSING_FIELD` (`id`,
+// (longer than `ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN`, or more than 50
+// sub-devices), `..._REPLY_MISSING_FIELD` (`id`,
 // `code`, or half of a sub-device), `..._INVALID_PRODUCT_KEY`,
 // `..._INVALID_DEVICE_NAME`.
 //

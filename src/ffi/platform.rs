@@ -582,10 +582,24 @@ pub(crate) unsafe fn reply_bytes<'a>(
     len: usize,
     w: &Writes,
 ) -> Result<&'a [u8], S> {
+    // SAFETY: forwarded contract.
+    unsafe { reply_bytes_within(data, len, ALIYUN_MQTT_REPLY_MAX_LEN, w) }
+}
+
+/// [`reply_bytes`] for a reply of up to `max_len` bytes.
+///
+/// # Safety
+/// As for [`reply_bytes`].
+pub(crate) unsafe fn reply_bytes_within<'a>(
+    data: *const c_char,
+    len: usize,
+    max_len: usize,
+    w: &Writes,
+) -> Result<&'a [u8], S> {
     if data.is_null() {
         return Err(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT);
     }
-    if len > ALIYUN_MQTT_REPLY_MAX_LEN {
+    if len > max_len {
         return Err(S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE);
     }
     w.check_bytes(data, len)?;
