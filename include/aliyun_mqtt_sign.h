@@ -204,6 +204,50 @@ enum aliyun_mqtt_auth_type
 typedef uint32_t aliyun_mqtt_auth_type;
 #endif // __cplusplus
 
+// Endpoint kinds, the values of `aliyun_mqtt_endpoint_tls`'s `endpoint`.
+enum aliyun_mqtt_endpoint_kind
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // The public instance's host `{pk}.iot-as-mqtt.{region}.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_PUBLIC = 1,
+  // An instance endpoint `{instanceId}.mqtt.iothub.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_INSTANCE = 2,
+  // The IPv6 host `ipv6.itls.cn-shanghai.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_IPV6 = 3,
+  // The HTTPS authentication host `iot-auth.{region}.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_HTTPS_AUTH = 4,
+  // The public host's WebSocket endpoint (`wss://`).
+  ALIYUN_MQTT_ENDPOINT_WEBSOCKET = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_endpoint_kind;
+#endif // __cplusplus
+
+// The embedded roots, the values of `aliyun_mqtt_root`'s `root`.
+enum aliyun_mqtt_root_id
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // GlobalSign Root CA (R1), valid until 2028-01-28 12:00:00 UTC: the
+  // public instance, IPv6, HTTPS and WebSocket hosts.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_R1 = 1,
+  // Aliyun IoT Root CA, the vendor's private root, valid until
+  // 2053-07-04: the instance endpoints on port 8883.
+  ALIYUN_MQTT_ROOT_ALIYUN_IOT = 2,
+  // GlobalSign Root CA - R6, valid until 2034-12-10.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_R6 = 3,
+  // GlobalSign Root R46, valid until 2046-03-20.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_R46 = 4,
+  // GlobalSign Root E46, valid until 2046-03-20.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_E46 = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_root_id;
+#endif // __cplusplus
+
 // Secure modes, the values of `aliyun_mqtt_device.secure_mode` (PROTOCOL.md §1.6).
 enum aliyun_mqtt_secure_mode
 #ifdef __cplusplus
@@ -378,6 +422,49 @@ enum aliyun_mqtt_status
 };
 #ifndef __cplusplus
 typedef uint32_t aliyun_mqtt_status;
+#endif // __cplusplus
+
+// Topics (PROTOCOL.md §6, §7), the values of `aliyun_mqtt_topic`'s `topic`.
+enum aliyun_mqtt_topic_kind
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // `/sys/{pk}/{dn}/thing/topo/add`.
+  ALIYUN_MQTT_TOPIC_TOPO_ADD = 1,
+  // `/sys/{pk}/{dn}/thing/topo/add_reply`.
+  ALIYUN_MQTT_TOPIC_TOPO_ADD_REPLY = 2,
+  // `/sys/{pk}/{dn}/thing/topo/delete`.
+  ALIYUN_MQTT_TOPIC_TOPO_DELETE = 3,
+  // `/sys/{pk}/{dn}/thing/topo/delete_reply`.
+  ALIYUN_MQTT_TOPIC_TOPO_DELETE_REPLY = 4,
+  // `/ext/session/{pk}/{dn}/combine/login`.
+  ALIYUN_MQTT_TOPIC_LOGIN = 5,
+  // `/ext/session/{pk}/{dn}/combine/login_reply`.
+  ALIYUN_MQTT_TOPIC_LOGIN_REPLY = 6,
+  // `/ext/session/{pk}/{dn}/combine/batch_login`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGIN = 7,
+  // `/ext/session/{pk}/{dn}/combine/batch_login_reply`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGIN_REPLY = 8,
+  // `/ext/session/{pk}/{dn}/combine/logout`.
+  ALIYUN_MQTT_TOPIC_LOGOUT = 9,
+  // `/ext/session/{pk}/{dn}/combine/logout_reply`.
+  ALIYUN_MQTT_TOPIC_LOGOUT_REPLY = 10,
+  // `/ext/session/{pk}/{dn}/combine/batch_logout`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGOUT = 11,
+  // `/ext/session/{pk}/{dn}/combine/batch_logout_reply`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGOUT_REPLY = 12,
+  // `/sys/{pk}/{dn}/thing/proxy/provisioning/product_register`.
+  ALIYUN_MQTT_TOPIC_PRODUCT_REGISTER = 13,
+  // `/sys/{pk}/{dn}/thing/proxy/provisioning/product_register_reply`.
+  ALIYUN_MQTT_TOPIC_PRODUCT_REGISTER_REPLY = 14,
+  // `/ext/ntp/{pk}/{dn}/request`.
+  ALIYUN_MQTT_TOPIC_NTP_REQUEST = 15,
+  // `/ext/ntp/{pk}/{dn}/response`.
+  ALIYUN_MQTT_TOPIC_NTP_RESPONSE = 16,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_topic_kind;
 #endif // __cplusplus
 
 // A device and the options for its credentials.
