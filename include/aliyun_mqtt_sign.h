@@ -1268,7 +1268,7 @@ aliyun_mqtt_status aliyun_mqtt_connwl(const struct aliyun_mqtt_regnwl_reply *rep
 aliyun_mqtt_status aliyun_mqtt_root(uint32_t root, struct aliyun_mqtt_root_info *out);
 
 // Fills `out` with the roots and the TLS port of an endpoint kind (an
-// `aliyun_mqtt_endpoint_kind`), as PROTOCOL.md §2.3 tabulates them.
+// `aliyun_mqtt_endpoint_kind`), as PROTOCOL.md §8 tabulates them.
 //
 // Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._INVALID_ROOT`
 // (an unknown kind; then `*out` is zeroed).
@@ -1278,7 +1278,7 @@ aliyun_mqtt_status aliyun_mqtt_root(uint32_t root, struct aliyun_mqtt_root_info 
 aliyun_mqtt_status aliyun_mqtt_endpoint_tls(uint32_t endpoint,
                                             struct aliyun_mqtt_endpoint_tls_info *out);
 
-// Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §8.1):
+// Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §9.1):
 // `devicename|hmacsha256|{pk}&{dn}|{timestamp_ms}`.
 // `ALIYUN_MQTT_PSK_IDENTITY_SIZE` always fits.
 //
@@ -1309,7 +1309,7 @@ aliyun_mqtt_status aliyun_mqtt_psk_key(const struct aliyun_mqtt_device *dev,
                                        size_t *out_len);
 
 // Fills `out` with the CONNECT fields of MQTT 5 with a client identifier
-// the server assigns (PROTOCOL.md §8.2): client identifier
+// the server assigns (PROTOCOL.md §9.2): client identifier
 // `|securemode=M,signmethod=S[,timestamp=T][,extra]|` (nothing before the
 // first bar), user name `deviceName&productKey`, password the hex
 // signature of `clientIddeviceName{dn}productKey{pk}[timestamp{ts}]`.
