@@ -117,7 +117,8 @@
 // Port of the HTTPS authentication and registration host.
 #define ALIYUN_MQTT_HTTPS_PORT 443
 
-// TLS port of an instance id endpoint (which also serves 1883).
+// TLS port of an instance id endpoint, whose certificate chains to the
+// Aliyun IoT Root CA (PROTOCOL.md §8); 1883 serves TCP where enabled.
 #define ALIYUN_MQTT_INSTANCE_TLS_PORT 8883
 
 // Smallest keep-alive the platform accepts, in seconds.
@@ -1049,8 +1050,10 @@ aliyun_mqtt_status aliyun_mqtt_websocket_url(const char *product_key,
 // `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
 aliyun_mqtt_status aliyun_mqtt_ipv6_host(char *buf, size_t cap, size_t *out_len);
 
-// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`
-// (ports `ALIYUN_MQTT_PORT` and `ALIYUN_MQTT_INSTANCE_TLS_PORT`).
+// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`:
+// TLS on `ALIYUN_MQTT_INSTANCE_TLS_PORT` (8883), whose certificate chains
+// to the Aliyun IoT Root CA (`aliyun_mqtt_root(ALIYUN_MQTT_ROOT_ALIYUN_IOT,
+// ..)`, PROTOCOL.md §8); `ALIYUN_MQTT_PORT` where TCP is enabled.
 //
 // Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
 // `..._INVALID_INSTANCE_ID`.

@@ -190,8 +190,10 @@ pub unsafe extern "C" fn aliyun_mqtt_ipv6_host(
     }
 }
 
-/// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`
-/// (ports `ALIYUN_MQTT_PORT` and `ALIYUN_MQTT_INSTANCE_TLS_PORT`).
+/// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`:
+/// TLS on `ALIYUN_MQTT_INSTANCE_TLS_PORT` (8883), whose certificate chains
+/// to the Aliyun IoT Root CA (`aliyun_mqtt_root(ALIYUN_MQTT_ROOT_ALIYUN_IOT,
+/// ..)`, PROTOCOL.md §8); `ALIYUN_MQTT_PORT` where TCP is enabled.
 ///
 /// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
 /// `..._INVALID_INSTANCE_ID`.
