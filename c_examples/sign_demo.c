@@ -13,6 +13,13 @@
  *                                       the MQTT CONNECT fields (authType=
  *                                       register, or regnwl with --nwl), or
  *                                       with --https the HTTPS request
+ *   aliyun-mqtt-sign topo-add|topo-delete|login|batch-login|logout|
+ *                    batch-logout|product-register [FLAGS]
+ *                                       a gateway's sub-device message
+ *                                       (PROTOCOL.md §6): topic, payload
+ *   aliyun-mqtt-sign ntp-request [FLAGS]
+ *                                       time over MQTT (PROTOCOL.md §7):
+ *                                       topic, payload
  *   aliyun-mqtt-sign help [SUBCOMMAND]  usage (also --help, -h, SUB --help)
  *   aliyun-mqtt-sign --version
  *
@@ -29,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "aliyun_mqtt_sign.h"
 
@@ -42,10 +50,24 @@ enum {
     CMD_SIGN = 1,
     CMD_AUTH_BODY = 2,
     CMD_REGISTER = 4,
-    CMD_EXPLAIN = 8,
+    CMD_TOPO_ADD = 8,
+    CMD_TOPO_DELETE = 16,
+    CMD_LOGIN = 32,
+    CMD_BATCH_LOGIN = 64,
+    CMD_LOGOUT = 128,
+    CMD_BATCH_LOGOUT = 256,
+    CMD_PRODUCT_REGISTER = 512,
+    CMD_NTP_REQUEST = 1024,
     CMD_DEVICE = CMD_SIGN | CMD_AUTH_BODY,
     CMD_CREDENTIALS = CMD_SIGN | CMD_AUTH_BODY | CMD_REGISTER,
-    CMD_ALL = CMD_CREDENTIALS | CMD_EXPLAIN,
+    /* Sub-device messages signed with each DeviceSecret. */
+    CMD_SUB_SIGNED = CMD_TOPO_ADD | CMD_LOGIN | CMD_BATCH_LOGIN,
+    /* Sub-device messages that only name the sub-devices. */
+    CMD_SUB_NAMED = CMD_TOPO_DELETE | CMD_LOGOUT | CMD_BATCH_LOGOUT,
+    CMD_GATEWAY = CMD_SUB_SIGNED | CMD_SUB_NAMED | CMD_PRODUCT_REGISTER,
+    CMD_MESSAGE = CMD_GATEWAY | CMD_NTP_REQUEST,
+    CMD_EXPLAIN = 2048,
+    CMD_ALL = CMD_CREDENTIALS | CMD_MESSAGE | CMD_EXPLAIN,
 };
 
 static const struct command {
@@ -68,6 +90,47 @@ static const struct command {
      "request: host, port, path and body.\n",
      "register --product-key a1B2c3D4e5F --device-name dev1 \\\n"
      "      --product-secret Ks3Prod --random abc123 --https"},
+    {"topo-add", CMD_TOPO_ADD, "gateway: add sub-devices to its topology",
+     "The message a gateway publishes to add sub-devices to its topology:\n"
+     "topic and payload, each sub-device signed with its DeviceSecret.\n",
+     "topo-add --product-key gwPk01 --device-name gw-01 \\\n"
+     "      --subdev a1B2c3D4e5F/sensor-01/S3cr3t --timestamp 1700000000000"},
+    {"topo-delete", CMD_TOPO_DELETE, "gateway: remove sub-devices from it",
+     "The message a gateway publishes to remove sub-devices from its\n"
+     "topology: topic and payload.\n",
+     "topo-delete --product-key gwPk01 --device-name gw-01 \\\n"
+     "      --subdev a1B2c3D4e5F/sensor-01"},
+    {"login", CMD_LOGIN, "gateway: log one sub-device in",
+     "The message a gateway publishes to bring one sub-device online:\n"
+     "topic and payload, signed with the sub-device's DeviceSecret.\n",
+     "login --product-key gwPk01 --device-name gw-01 \\\n"
+     "      --subdev a1B2c3D4e5F/sensor-01/S3cr3t --clean-session"},
+    {"batch-login", CMD_BATCH_LOGIN, "gateway: log up to 50 sub-devices in",
+     "The message a gateway publishes to bring up to 50 sub-devices online:\n"
+     "topic and payload, each signed with its DeviceSecret.\n",
+     "batch-login --product-key gwPk01 --device-name gw-01 \\\n"
+     "      --subdev a1B2c3D4e5F/sensor-01/S3cr3t --subdev a1B2c3D4e5F/sensor-02/S2"},
+    {"logout", CMD_LOGOUT, "gateway: log one sub-device out",
+     "The message a gateway publishes to take one sub-device offline:\n"
+     "topic and payload.\n",
+     "logout --product-key gwPk01 --device-name gw-01 \\\n"
+     "      --subdev a1B2c3D4e5F/sensor-01"},
+    {"batch-logout", CMD_BATCH_LOGOUT, "gateway: log up to 50 sub-devices out",
+     "The message a gateway publishes to take up to 50 sub-devices offline:\n"
+     "topic and payload.\n",
+     "batch-logout --product-key gwPk01 --device-name gw-01 \\\n"
+     "      --subdev a1B2c3D4e5F/sensor-01 --subdev a1B2c3D4e5F/sensor-02"},
+    {"product-register", CMD_PRODUCT_REGISTER, "gateway: register sub-devices by product",
+     "The message a gateway publishes to register sub-devices by their\n"
+     "products' ProductSecret: topic and payload (the reply carries each\n"
+     "DeviceSecret).\n",
+     "product-register --product-key gwPk01 --device-name gw-01 \\\n"
+     "      --subdev a1B2c3D4e5F/sensor-01/Ks3Prod/abc123"},
+    {"ntp-request", CMD_NTP_REQUEST, "time over MQTT: the request",
+     "The request a device publishes to learn the time: topic and payload.\n"
+     "The response's times and the counter at its arrival give the time.\n",
+     "ntp-request --product-key a1B2c3D4e5F --device-name dev1 \\\n"
+     "      --device-send-time 1040"},
     {"explain", CMD_EXPLAIN, "why the platform would refuse captured CONNECT fields",
      "Why the platform would refuse a CONNECT: the parsed fields, the content\n"
      "it signs and the first problem found (verdict= and reason=). With the\n"
@@ -80,14 +143,13 @@ static const struct command {
      "      --password 3a2b4d64f731684607713d13caf480fc"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
-/* The main usage shows the examples of the first three. */
-#define N_MAIN_EXAMPLES 3
 
 enum flag_id {
     F_PRODUCT_KEY, F_DEVICE_NAME, F_DEVICE_SECRET, F_PRODUCT_SECRET, F_RANDOM,
     F_CLIENT_ID, F_TIMESTAMP, F_SIGN_METHOD, F_SECURE_MODE, F_EXTRA,
-    F_INSTANCE_ID, F_NWL, F_HTTPS, F_REGION, F_UPPERCASE, F_MQTT_CLIENT_ID, F_USERNAME,
-    F_PASSWORD, F_KEEPALIVE, F_JSON, F_HELP, F_VERSION,
+    F_INSTANCE_ID, F_NWL, F_HTTPS, F_REGION, F_UPPERCASE, F_SUBDEV, F_ID,
+    F_CLEAN_SESSION, F_DEVICE_SEND_TIME, F_MQTT_CLIENT_ID, F_USERNAME, F_PASSWORD, F_KEEPALIVE,
+    F_JSON, F_HELP, F_VERSION,
 };
 
 /* One row per flag and group of subcommands; a flag whose values or
@@ -130,6 +192,33 @@ static const struct flag {
      "authType=regnwl, no preregistration", CMD_REGISTER},
     {F_HTTPS, "--https", NULL, NULL, "the MQTT fields",
      "print the HTTPS request instead", CMD_REGISTER},
+    {F_REGION, "--region", NULL, "REGION", "cn-shanghai", "region id", CMD_CREDENTIALS},
+    {F_UPPERCASE, "--uppercase", NULL, NULL, "lower case", "upper-case hex digits",
+     CMD_CREDENTIALS},
+    {F_PRODUCT_KEY, "--product-key", NULL, "PK", NULL, "the gateway's ProductKey (required)",
+     CMD_GATEWAY},
+    {F_DEVICE_NAME, "--device-name", NULL, "DN", NULL, "the gateway's DeviceName (required)",
+     CMD_GATEWAY},
+    {F_SUBDEV, "--subdev", NULL, "SUB", NULL,
+     "PK/DN/DS: a sub-device, once per sub-device (required)", CMD_SUB_SIGNED},
+    {F_SUBDEV, "--subdev", NULL, "SUB", NULL,
+     "PK/DN: a sub-device, once per sub-device (required)", CMD_SUB_NAMED},
+    {F_SUBDEV, "--subdev", NULL, "SUB", NULL,
+     "PK/DN/PS/R: its ProductSecret and random (required)",
+     CMD_PRODUCT_REGISTER},
+    {F_ID, "--id", NULL, "N", "1", "message id, 0 to 4294967295", CMD_GATEWAY},
+    {F_TIMESTAMP, "--timestamp", NULL, "MS", "now", "every sub-device's timestamp",
+     CMD_SUB_SIGNED},
+    {F_CLIENT_ID, "--client-id", NULL, "ID", "PK.DN", "client id of a lone sub-device",
+     CMD_SUB_SIGNED},
+    {F_SIGN_METHOD, "--sign-method", NULL, "METHOD", "hmacsha256", "hmacmd5|hmacsha1|hmacsha256",
+     CMD_SUB_SIGNED | CMD_PRODUCT_REGISTER},
+    {F_CLEAN_SESSION, "--clean-session", NULL, NULL, "false", "cleanSession true",
+     CMD_LOGIN | CMD_BATCH_LOGIN},
+    {F_PRODUCT_KEY, "--product-key", NULL, "PK", NULL, "ProductKey (required)", CMD_NTP_REQUEST},
+    {F_DEVICE_NAME, "--device-name", NULL, "DN", NULL, "DeviceName (required)", CMD_NTP_REQUEST},
+    {F_DEVICE_SEND_TIME, "--device-send-time", NULL, "MS", NULL,
+     "the device's millisecond counter now (required)", CMD_NTP_REQUEST},
     {F_MQTT_CLIENT_ID, "--mqtt-client-id", NULL, "CID", NULL,
      "the CONNECT client identifier (required)", CMD_EXPLAIN},
     {F_USERNAME, "--username", NULL, "U", NULL, "the CONNECT user name (required)", CMD_EXPLAIN},
@@ -138,9 +227,6 @@ static const struct flag {
      "DeviceSecret, ProductSecret or deviceToken", CMD_EXPLAIN},
     {F_KEEPALIVE, "--keepalive", NULL, "SECONDS", "not checked", "the CONNECT keep-alive",
      CMD_EXPLAIN},
-    {F_REGION, "--region", NULL, "REGION", "cn-shanghai", "region id", CMD_CREDENTIALS},
-    {F_UPPERCASE, "--uppercase", NULL, NULL, "lower case", "upper-case hex digits",
-     CMD_CREDENTIALS},
     {F_JSON, "--json", NULL, NULL, "name=value lines", "one JSON object", CMD_ALL},
     {F_HELP, "--help", "-h", NULL, NULL, "this text; SUBCOMMAND --help: its flags", CMD_ALL},
     {F_VERSION, "--version", NULL, NULL, NULL, "print the version", CMD_ALL},
@@ -151,6 +237,8 @@ static const struct flag {
 static const char *group_heading(unsigned cmds) {
     if (cmds == CMD_ALL) return "flags of every subcommand:";
     if (cmds == CMD_CREDENTIALS) return "sign, auth-body and register flags:";
+    if (cmds & CMD_NTP_REQUEST) return "ntp-request flags:";
+    if (cmds & CMD_GATEWAY) return "gateway (topo-*, *login, *logout, product-register) flags:";
     if (cmds & CMD_EXPLAIN) return "explain flags:";
     return cmds & CMD_REGISTER ? "register flags:" : "sign and auth-body flags:";
 }
@@ -163,9 +251,11 @@ static void print_flag(const struct flag *f) {
     char left[48];
     snprintf(left, sizeof left, "%s%s%s%s%s", f->alias ? f->alias : "", f->alias ? ", " : "",
              f->name, f->value ? " " : "", f->value ? f->value : "");
-    printf("  %-*s%s", HELP_COLUMN - 2, left, f->help);
+    /* The help at HELP_COLUMN, or two spaces after a longer flag. */
+    size_t column = strlen(left) + 4 > HELP_COLUMN ? strlen(left) + 4 : HELP_COLUMN;
+    printf("  %-*s%s", (int)column - 2, left, f->help);
     if (f->dflt) {
-        size_t width = HELP_COLUMN + strlen(f->help) + strlen(" (default: )") + strlen(f->dflt);
+        size_t width = column + strlen(f->help) + strlen(" (default: )") + strlen(f->dflt);
         if (width > 80) {
             printf("\n%*s", HELP_COLUMN, "");
         } else {
@@ -187,21 +277,23 @@ static void usage_main(void) {
            "name=value lines, or as one JSON object with --json.\n"
            "\nsubcommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) {
-        printf("  %-12s%s\n", commands[i].name[0] ? commands[i].name : "(none)",
+        printf("  %-18s%s\n", commands[i].name[0] ? commands[i].name : "(none)",
                commands[i].summary);
     }
-    printf("  %-12s%s\n", "help [SUB]", "this text, or SUB's flags");
+    printf("  %-18s%s\n", "help [SUB]", "this text, or SUB's flags");
     const char *heading = NULL;
     for (size_t i = 0; i < N_FLAGS; i++) {
+        if (!(flags[i].cmds & CMD_CREDENTIALS)) continue;
         if (group_heading(flags[i].cmds) != heading) {
             heading = group_heading(flags[i].cmds);
             printf("\n%s\n", heading);
         }
         print_flag(&flags[i]);
     }
-    printf("\n%s\nexamples:\n", golden_note);
-    for (size_t i = 0; i < N_MAIN_EXAMPLES; i++) {
-        printf("  " PROG " %s\n", commands[i].example);
+    printf("\nThe gateway subcommands, ntp-request and explain list their flags\n"
+           "with SUBCOMMAND --help.\n\n%s\nexamples:\n", golden_note);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (commands[i].bit & CMD_CREDENTIALS) printf("  " PROG " %s\n", commands[i].example);
     }
 }
 
@@ -273,6 +365,7 @@ static const char *status_field(aliyun_mqtt_status st) {
     case ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET: return "--product-secret";
     case ALIYUN_MQTT_ERR_INVALID_RANDOM: return "--random";
     case ALIYUN_MQTT_ERR_INVALID_INSTANCE_ID: return "--instance-id";
+    case ALIYUN_MQTT_ERR_BATCH_SIZE: return "--subdev";
     default: return "input";
     }
 }
@@ -455,6 +548,145 @@ static int help_command(int argc, char **argv) {
     return usage_hint("", "unexpected argument 2, not a subcommand");
 }
 
+/* The inputs of the gateway and ntp-request subcommands. */
+struct message_args {
+    const char *pk, *dn;        /* the publishing device (the gateway) */
+    char *subs[ALIYUN_MQTT_SUBDEV_BATCH_MAX + 1]; /* --subdev values */
+    size_t n_subs;
+    uint32_t id;
+    uint32_t sign_method;
+    uint64_t timestamp_ms;
+    const char *client_id;
+    bool clean_session;
+    uint64_t device_send_time;
+    int device_send_time_given;
+};
+
+/* Splits "A/B/REST" in place at its first two slashes (PK and DN have
+ * none); *rest is NULL when there is no second slash. */
+static void split_subdev(char *s, char **pk, char **dn, char **rest) {
+    *pk = s;
+    *dn = strchr(s, '/');
+    *rest = NULL;
+    if (*dn) {
+        *(*dn)++ = '\0';
+        *rest = strchr(*dn, '/');
+        if (*rest) *(*rest)++ = '\0';
+    }
+}
+
+/* A status of a sub-device message: the field of a sub-device is named
+ * as --subdev (the gateway's own ProductKey and DeviceName were checked
+ * first, by the topic). */
+static int subdev_status_error(aliyun_mqtt_status st) {
+    switch (st) {
+    case ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY:
+    case ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME:
+    case ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET:
+    case ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET:
+    case ALIYUN_MQTT_ERR_INVALID_RANDOM:
+    case ALIYUN_MQTT_ERR_BATCH_SIZE:
+        fprintf(stderr, PROG ": --subdev: %s (%s)\n", aliyun_mqtt_status_str(st),
+                aliyun_mqtt_status_name(st));
+        return 2;
+    default: return status_error(st);
+    }
+}
+
+/* PROTOCOL.md §6 and §7: the topic and payload of one message. */
+static int message_command(unsigned mode, const char *cmd, struct message_args *a, int json) {
+    static const struct { unsigned bit; uint32_t topic; } topics[] = {
+        {CMD_TOPO_ADD, ALIYUN_MQTT_TOPIC_TOPO_ADD},
+        {CMD_TOPO_DELETE, ALIYUN_MQTT_TOPIC_TOPO_DELETE},
+        {CMD_LOGIN, ALIYUN_MQTT_TOPIC_LOGIN},
+        {CMD_BATCH_LOGIN, ALIYUN_MQTT_TOPIC_BATCH_LOGIN},
+        {CMD_LOGOUT, ALIYUN_MQTT_TOPIC_LOGOUT},
+        {CMD_BATCH_LOGOUT, ALIYUN_MQTT_TOPIC_BATCH_LOGOUT},
+        {CMD_PRODUCT_REGISTER, ALIYUN_MQTT_TOPIC_PRODUCT_REGISTER},
+        {CMD_NTP_REQUEST, ALIYUN_MQTT_TOPIC_NTP_REQUEST},
+    };
+    if (!a->pk || !a->dn) {
+        return usage_hint(cmd, "%s needs --product-key and --device-name", cmd);
+    }
+    if (mode == CMD_NTP_REQUEST && !a->device_send_time_given) {
+        return usage_hint(cmd, "%s needs --device-send-time", cmd);
+    }
+    if (mode != CMD_NTP_REQUEST && a->n_subs == 0) {
+        return usage_hint(cmd, "%s needs --subdev", cmd);
+    }
+    if ((mode & (CMD_LOGIN | CMD_LOGOUT)) && a->n_subs > 1) {
+        return usage_hint(cmd, "%s takes one --subdev", cmd);
+    }
+    if (a->client_id && a->n_subs > 1) {
+        return usage_hint(cmd, "--client-id needs a lone --subdev");
+    }
+    uint32_t kind = 0;
+    for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++) {
+        if (topics[i].bit == mode) kind = topics[i].topic;
+    }
+    static char topic[ALIYUN_MQTT_TOPIC_SIZE];
+    aliyun_mqtt_status st = aliyun_mqtt_topic(kind, a->pk, a->dn, topic, sizeof topic, NULL);
+    if (st != ALIYUN_MQTT_OK) return status_error(st);
+
+    /* The largest payload of all: topo add of 50. */
+    static char payload[ALIYUN_MQTT_SUBDEV_TOPO_ADD_SIZE];
+    static aliyun_mqtt_subdev subs[ALIYUN_MQTT_SUBDEV_BATCH_MAX + 1];
+    static aliyun_mqtt_subdev_registration regs[ALIYUN_MQTT_SUBDEV_BATCH_MAX + 1];
+    for (size_t i = 0; i < a->n_subs; i++) {
+        char *pk, *dn, *rest;
+        split_subdev(a->subs[i], &pk, &dn, &rest);
+        if (!dn) return usage_hint(cmd, "--subdev %zu: not PK/DN...", i + 1);
+        if (mode == CMD_PRODUCT_REGISTER) {
+            /* PK/DN/PS/RANDOM: the random (letters and digits) after the
+             * last slash, so the ProductSecret may hold slashes. */
+            char *random = rest ? strrchr(rest, '/') : NULL;
+            if (!random) return usage_hint(cmd, "--subdev %zu: not PK/DN/PS/RANDOM", i + 1);
+            *random++ = '\0';
+            regs[i] = (aliyun_mqtt_subdev_registration){pk, dn, rest, random};
+            continue;
+        }
+        if ((mode & CMD_SUB_SIGNED) && !rest) {
+            return usage_hint(cmd, "--subdev %zu: not PK/DN/DS", i + 1);
+        }
+        subs[i] = (aliyun_mqtt_subdev){pk, dn, rest ? rest : "", a->client_id, a->timestamp_ms,
+                                       a->clean_session};
+    }
+    size_t n = a->n_subs;
+    switch (mode) {
+    case CMD_TOPO_ADD:
+        st = aliyun_mqtt_subdev_topo_add(a->id, a->sign_method, subs, n, payload, sizeof payload,
+                                         NULL);
+        break;
+    case CMD_TOPO_DELETE:
+        st = aliyun_mqtt_subdev_topo_delete(a->id, subs, n, payload, sizeof payload, NULL);
+        break;
+    case CMD_LOGIN:
+        st = aliyun_mqtt_subdev_login(a->id, a->sign_method, subs, payload, sizeof payload, NULL);
+        break;
+    case CMD_BATCH_LOGIN:
+        st = aliyun_mqtt_subdev_batch_login(a->id, a->sign_method, subs, n, payload,
+                                            sizeof payload, NULL);
+        break;
+    case CMD_LOGOUT:
+        st = aliyun_mqtt_subdev_logout(a->id, subs, payload, sizeof payload, NULL);
+        break;
+    case CMD_BATCH_LOGOUT:
+        st = aliyun_mqtt_subdev_batch_logout(a->id, subs, n, payload, sizeof payload, NULL);
+        break;
+    case CMD_PRODUCT_REGISTER:
+        st = aliyun_mqtt_subdev_product_register(a->id, a->sign_method, regs, n, payload,
+                                                 sizeof payload, NULL);
+        break;
+    default:
+        st = aliyun_mqtt_ntp_request(a->device_send_time, payload, sizeof payload, NULL);
+        break;
+    }
+    if (st != ALIYUN_MQTT_OK) return subdev_status_error(st);
+    const struct pair out[] = {{"topic", topic}, {"payload", payload}};
+    print_pairs(out, 2, 0, json);
+    return 0;
+}
+
 /* Parses and runs the command line. Returns the exit status; 0 means
  * stdout was written and is still to be flushed. */
 static int run(int argc, char **argv) {
@@ -488,6 +720,7 @@ static int run(int argc, char **argv) {
     int cid_given = 0, ts_given = 0, method_given = 0, mode_given = 0;
     const char *mqtt_client_id = NULL, *username = NULL, *password = NULL;
     int32_t keepalive = -1;
+    struct message_args msg = {.id = 1, .sign_method = ALIYUN_MQTT_HMAC_SHA256};
 
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
@@ -563,6 +796,28 @@ static int run(int argc, char **argv) {
             keepalive = (int32_t)k;
             break;
         }
+        case F_SUBDEV:
+            if (msg.n_subs == sizeof msg.subs / sizeof msg.subs[0]) {
+                return usage_hint(cmd->name, "more than %d --subdev",
+                                  ALIYUN_MQTT_SUBDEV_BATCH_MAX + 1);
+            }
+            msg.subs[msg.n_subs++] = argv[i];
+            break;
+        case F_ID: {
+            uint64_t id;
+            if (parse_u64(val, &id) != 0 || id > UINT32_MAX) {
+                return usage_error("--id: not a decimal uint32", val);
+            }
+            msg.id = (uint32_t)id;
+            break;
+        }
+        case F_CLEAN_SESSION: msg.clean_session = true; break;
+        case F_DEVICE_SEND_TIME:
+            if (parse_u64(val, &msg.device_send_time) != 0) {
+                return usage_error("--device-send-time: not a decimal uint64", val);
+            }
+            msg.device_send_time_given = 1;
+            break;
         case F_JSON: json = 1; break;
         case F_HELP:
             if (mode == CMD_SIGN) {
@@ -582,6 +837,15 @@ static int run(int argc, char **argv) {
             return usage_error("explain needs --mqtt-client-id, --username and --password", NULL);
         }
         return explain(mqtt_client_id, username, password, ds, keepalive, json);
+    }
+
+    if (mode & CMD_MESSAGE) {
+        msg.pk = pk;
+        msg.dn = dn;
+        if (method_given) msg.sign_method = dev.sign_method;
+        msg.client_id = cid_given ? dev.client_id : NULL;
+        msg.timestamp_ms = ts_given ? dev.timestamp_ms : (uint64_t)time(NULL) * 1000u;
+        return message_command(mode, cmd->name, &msg, json);
     }
 
     if (mode == CMD_REGISTER) {

@@ -122,7 +122,8 @@
 // Port of the HTTPS authentication and registration host.
 #define ALIYUN_MQTT_HTTPS_PORT 443
 
-// TLS port of an instance id endpoint (which also serves 1883).
+// TLS port of an instance id endpoint, whose certificate chains to the
+// Aliyun IoT Root CA (PROTOCOL.md §8); 1883 serves TCP where enabled.
 #define ALIYUN_MQTT_INSTANCE_TLS_PORT 8883
 
 // Smallest keep-alive the platform accepts, in seconds.
@@ -154,6 +155,11 @@
 
 // Most sub-devices in one message (PROTOCOL.md §6.3).
 #define ALIYUN_MQTT_SUBDEV_BATCH_MAX 50
+
+// Longest `_reply` to a sub-device message the parsers read (a batch of
+// 50 with every name and DeviceSecret at its longest fits, with room for
+// the members the platform adds); longer is `ALIYUN_MQTT_ERR_REPLY_TOO_LARGE`.
+#define ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN 16384
 
 // Longest client id of a sub-device in a payload (printable ASCII but `"`
 // and `\`; `|`, `,` and `=` allowed).
@@ -204,6 +210,27 @@ enum aliyun_mqtt_auth_type
 typedef uint32_t aliyun_mqtt_auth_type;
 #endif // __cplusplus
 
+// Endpoint kinds, the values of `aliyun_mqtt_endpoint_tls`'s `endpoint`.
+enum aliyun_mqtt_endpoint_kind
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // The public instance's host `{pk}.iot-as-mqtt.{region}.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_PUBLIC = 1,
+  // An instance endpoint `{instanceId}.mqtt.iothub.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_INSTANCE = 2,
+  // The IPv6 host `ipv6.itls.cn-shanghai.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_IPV6 = 3,
+  // The HTTPS authentication host `iot-auth.{region}.aliyuncs.com`.
+  ALIYUN_MQTT_ENDPOINT_HTTPS_AUTH = 4,
+  // The public host's WebSocket endpoint (`wss://`).
+  ALIYUN_MQTT_ENDPOINT_WEBSOCKET = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_endpoint_kind;
+#endif // __cplusplus
+
 // The input a verdict points into.
 enum aliyun_mqtt_explain_field
 #ifdef __cplusplus
@@ -225,6 +252,29 @@ enum aliyun_mqtt_explain_field
 };
 #ifndef __cplusplus
 typedef uint32_t aliyun_mqtt_explain_field;
+#endif // __cplusplus
+
+// The embedded roots, the values of `aliyun_mqtt_root`'s `root`.
+enum aliyun_mqtt_root_id
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // GlobalSign Root CA (R1), valid until 2028-01-28 12:00:00 UTC: the
+  // public instance, IPv6, HTTPS and WebSocket hosts.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_R1 = 1,
+  // Aliyun IoT Root CA, the vendor's private root, valid until
+  // 2053-07-04: the instance endpoints on port 8883.
+  ALIYUN_MQTT_ROOT_ALIYUN_IOT = 2,
+  // GlobalSign Root CA - R6, valid until 2034-12-10.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_R6 = 3,
+  // GlobalSign Root R46, valid until 2046-03-20.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_R46 = 4,
+  // GlobalSign Root E46, valid until 2046-03-20.
+  ALIYUN_MQTT_ROOT_GLOBALSIGN_E46 = 5,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_root_id;
 #endif // __cplusplus
 
 // Secure modes, the values of `aliyun_mqtt_device.secure_mode` (PROTOCOL.md §1.6).
@@ -405,6 +455,49 @@ enum aliyun_mqtt_status
 };
 #ifndef __cplusplus
 typedef uint32_t aliyun_mqtt_status;
+#endif // __cplusplus
+
+// Topics (PROTOCOL.md §6, §7), the values of `aliyun_mqtt_topic`'s `topic`.
+enum aliyun_mqtt_topic_kind
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  // `/sys/{pk}/{dn}/thing/topo/add`.
+  ALIYUN_MQTT_TOPIC_TOPO_ADD = 1,
+  // `/sys/{pk}/{dn}/thing/topo/add_reply`.
+  ALIYUN_MQTT_TOPIC_TOPO_ADD_REPLY = 2,
+  // `/sys/{pk}/{dn}/thing/topo/delete`.
+  ALIYUN_MQTT_TOPIC_TOPO_DELETE = 3,
+  // `/sys/{pk}/{dn}/thing/topo/delete_reply`.
+  ALIYUN_MQTT_TOPIC_TOPO_DELETE_REPLY = 4,
+  // `/ext/session/{pk}/{dn}/combine/login`.
+  ALIYUN_MQTT_TOPIC_LOGIN = 5,
+  // `/ext/session/{pk}/{dn}/combine/login_reply`.
+  ALIYUN_MQTT_TOPIC_LOGIN_REPLY = 6,
+  // `/ext/session/{pk}/{dn}/combine/batch_login`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGIN = 7,
+  // `/ext/session/{pk}/{dn}/combine/batch_login_reply`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGIN_REPLY = 8,
+  // `/ext/session/{pk}/{dn}/combine/logout`.
+  ALIYUN_MQTT_TOPIC_LOGOUT = 9,
+  // `/ext/session/{pk}/{dn}/combine/logout_reply`.
+  ALIYUN_MQTT_TOPIC_LOGOUT_REPLY = 10,
+  // `/ext/session/{pk}/{dn}/combine/batch_logout`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGOUT = 11,
+  // `/ext/session/{pk}/{dn}/combine/batch_logout_reply`.
+  ALIYUN_MQTT_TOPIC_BATCH_LOGOUT_REPLY = 12,
+  // `/sys/{pk}/{dn}/thing/proxy/provisioning/product_register`.
+  ALIYUN_MQTT_TOPIC_PRODUCT_REGISTER = 13,
+  // `/sys/{pk}/{dn}/thing/proxy/provisioning/product_register_reply`.
+  ALIYUN_MQTT_TOPIC_PRODUCT_REGISTER_REPLY = 14,
+  // `/ext/ntp/{pk}/{dn}/request`.
+  ALIYUN_MQTT_TOPIC_NTP_REQUEST = 15,
+  // `/ext/ntp/{pk}/{dn}/response`.
+  ALIYUN_MQTT_TOPIC_NTP_RESPONSE = 16,
+};
+#ifndef __cplusplus
+typedef uint32_t aliyun_mqtt_topic_kind;
 #endif // __cplusplus
 
 // What `aliyun_mqtt_explain` found: the first problem, in the order the
@@ -1260,8 +1353,10 @@ aliyun_mqtt_status aliyun_mqtt_websocket_url(const char *product_key,
 // `buf` is NULL or writable for `cap` bytes; `out_len` is NULL or writable.
 aliyun_mqtt_status aliyun_mqtt_ipv6_host(char *buf, size_t cap, size_t *out_len);
 
-// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`
-// (ports `ALIYUN_MQTT_PORT` and `ALIYUN_MQTT_INSTANCE_TLS_PORT`).
+// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`:
+// TLS on `ALIYUN_MQTT_INSTANCE_TLS_PORT` (8883), whose certificate chains
+// to the Aliyun IoT Root CA (`aliyun_mqtt_root(ALIYUN_MQTT_ROOT_ALIYUN_IOT,
+// ..)`, PROTOCOL.md §8); `ALIYUN_MQTT_PORT` where TCP is enabled.
 //
 // Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
 // `..._INVALID_INSTANCE_ID`.
@@ -1479,7 +1574,7 @@ aliyun_mqtt_status aliyun_mqtt_connwl(const struct aliyun_mqtt_regnwl_reply *rep
 aliyun_mqtt_status aliyun_mqtt_root(uint32_t root, struct aliyun_mqtt_root_info *out);
 
 // Fills `out` with the roots and the TLS port of an endpoint kind (an
-// `aliyun_mqtt_endpoint_kind`), as PROTOCOL.md §2.3 tabulates them.
+// `aliyun_mqtt_endpoint_kind`), as PROTOCOL.md §8 tabulates them.
 //
 // Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._INVALID_ROOT`
 // (an unknown kind; then `*out` is zeroed).
@@ -1489,7 +1584,7 @@ aliyun_mqtt_status aliyun_mqtt_root(uint32_t root, struct aliyun_mqtt_root_info 
 aliyun_mqtt_status aliyun_mqtt_endpoint_tls(uint32_t endpoint,
                                             struct aliyun_mqtt_endpoint_tls_info *out);
 
-// Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §8.1):
+// Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §9.1):
 // `devicename|hmacsha256|{pk}&{dn}|{timestamp_ms}`.
 // `ALIYUN_MQTT_PSK_IDENTITY_SIZE` always fits.
 //
@@ -1520,7 +1615,7 @@ aliyun_mqtt_status aliyun_mqtt_psk_key(const struct aliyun_mqtt_device *dev,
                                        size_t *out_len);
 
 // Fills `out` with the CONNECT fields of MQTT 5 with a client identifier
-// the server assigns (PROTOCOL.md §8.2): client identifier
+// the server assigns (PROTOCOL.md §9.2): client identifier
 // `|securemode=M,signmethod=S[,timestamp=T][,extra]|` (nothing before the
 // first bar), user name `deviceName&productKey`, password the hex
 // signature of `clientIddeviceName{dn}productKey{pk}[timestamp{ts}]`.
@@ -1694,14 +1789,17 @@ aliyun_mqtt_status aliyun_mqtt_subdev_product_register(uint32_t id,
 // (PROTOCOL.md §6.5): `{"id":"..","code":..,"message":..,"data":..}`,
 // `data` absent, `null`, `{}`, one `{"productKey":..,"deviceName":..}` or
 // an array of up to 50 of them. The JSON rules are those of
-// `aliyun_mqtt_parse_auth_reply`; `reply` need not be NUL-terminated.
+// `aliyun_mqtt_parse_auth_reply`, but `reply` may be up to
+// `ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN` bytes (one sub-device's object at
+// most `ALIYUN_MQTT_REPLY_MAX_LEN`); it need not be NUL-terminated.
 //
 // Returns `ALIYUN_MQTT_OK`; `..._SERVER_REFUSED` when `code` is not 200,
 // with every field filled (the refused sub-devices, when `data` names
 // them); or, with `*out` zeroed: `..._NULL_ARGUMENT`,
 // `..._REPLY_TRUNCATED`, `..._REPLY_MALFORMED` (also an `id` that is not
 // 0 to 4294967295 as a decimal string or integer), `..._REPLY_TOO_LARGE`
-// (also more than 50 sub-devices), `..._REPLY_MISSING_FIELD` (`id`,
+// (longer than `ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN`, or more than 50
+// sub-devices), `..._REPLY_MISSING_FIELD` (`id`,
 // `code`, or half of a sub-device), `..._INVALID_PRODUCT_KEY`,
 // `..._INVALID_DEVICE_NAME`.
 //

@@ -55,7 +55,9 @@ pub fn ipv6_host(out: &mut [u8]) -> Result<usize, Error> {
 }
 
 /// Writes the instance endpoint `{instanceId}.mqtt.iothub.aliyuncs.com`
-/// (new public and Enterprise instances; ports 1883 and 8883) and a NUL.
+/// (new public and Enterprise instances: TLS on 8883 under the Aliyun IoT
+/// Root CA, [`crate::roots::RootId::AliyunIot`], PROTOCOL.md §8; 1883 where
+/// TCP is enabled) and a NUL.
 pub fn instance_host(instance_id: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     validate::instance_id(instance_id)?;
     emit(out, &[instance_id, b".mqtt.iothub.aliyuncs.com"])

@@ -44,7 +44,7 @@ struct Cursor<'a> {
     i: usize,
 }
 
-#[allow(clippy::arithmetic_side_effects)] // i <= s.len() <= 4096
+#[allow(clippy::arithmetic_side_effects)] // i <= s.len() <= 16384
 impl<'a> Cursor<'a> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
@@ -175,20 +175,48 @@ impl<'a> Cursor<'a> {
 /// key of the path twice in its object), `..._REPLY_TOO_LARGE` (over
 /// `ALIYUN_MQTT_REPLY_MAX_LEN` bytes or `ALIYUN_MQTT_REPLY_MAX_DEPTH` levels).
 pub fn find<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<Value<'a>>, S> {
-    Ok(walk(json, path)?.map(|(value, _)| value))
+    find_within(json, path, ALIYUN_MQTT_REPLY_MAX_LEN)
+}
+
+/// [`find`] on a document of up to `max_len` bytes (at most
+/// [`WALK_MAX_LEN`]) instead of `ALIYUN_MQTT_REPLY_MAX_LEN`.
+pub fn find_within<'a>(
+    json: &'a [u8],
+    path: &[&[u8]],
+    max_len: usize,
+) -> Result<Option<Value<'a>>, S> {
+    Ok(walk(json, path, max_len)?.map(|(value, _)| value))
 }
 
 /// Like [`find`], but returns the value's text as written: a string with
 /// its quotes, a number, a literal, or a whole object or array (to walk
 /// with [`elements`] or to query with [`find`]).
 pub fn find_raw<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<&'a [u8]>, S> {
-    Ok(walk(json, path)?.map(|(_, raw)| raw))
+    find_raw_within(json, path, ALIYUN_MQTT_REPLY_MAX_LEN)
 }
 
+/// [`find_raw`] on a document of up to `max_len` bytes (at most
+/// [`WALK_MAX_LEN`]).
+pub fn find_raw_within<'a>(
+    json: &'a [u8],
+    path: &[&[u8]],
+    max_len: usize,
+) -> Result<Option<&'a [u8]>, S> {
+    Ok(walk(json, path, max_len)?.map(|(_, raw)| raw))
+}
+
+/// The longest document any caller may ask [`find_within`] to walk: the
+/// largest reply to a batch of sub-devices.
+pub const WALK_MAX_LEN: usize = crate::subdev::ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN;
+
 /// [`find`] and [`find_raw`] in one walk.
-#[allow(clippy::arithmetic_side_effects)] // depth <= 16, offsets <= 4096
-fn walk<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<(Value<'a>, &'a [u8])>, S> {
-    if json.len() > ALIYUN_MQTT_REPLY_MAX_LEN {
+#[allow(clippy::arithmetic_side_effects)] // depth <= 16, offsets <= 16384
+fn walk<'a>(
+    json: &'a [u8],
+    path: &[&[u8]],
+    max_len: usize,
+) -> Result<Option<(Value<'a>, &'a [u8])>, S> {
+    if json.len() > max_len.min(WALK_MAX_LEN) {
         return Err(TOO_LARGE);
     }
     let mut c = Cursor { s: json, i: 0 };

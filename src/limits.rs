@@ -75,7 +75,8 @@ pub const ALIYUN_MQTT_PORT: u16 = 1883;
 pub const ALIYUN_MQTT_WEBSOCKET_PORT: u16 = 443;
 /// Port of the HTTPS authentication and registration host.
 pub const ALIYUN_MQTT_HTTPS_PORT: u16 = 443;
-/// TLS port of an instance id endpoint (which also serves 1883).
+/// TLS port of an instance id endpoint, whose certificate chains to the
+/// Aliyun IoT Root CA (PROTOCOL.md §8); 1883 serves TCP where enabled.
 pub const ALIYUN_MQTT_INSTANCE_TLS_PORT: u16 = 8883;
 /// Smallest keep-alive the platform accepts, in seconds.
 pub const ALIYUN_MQTT_KEEPALIVE_MIN: u32 = 30;

@@ -2,7 +2,7 @@
 //! once as data: a [`Format`] is the list of an object's members, in wire
 //! order, whose values are constants, fields of the message or of a
 //! sub-device, nested objects, or an array with one object per sub-device.
-//! [`write`] turns a format and its inputs into the payload; [`max_len`]
+//! [`write()`] turns a format and its inputs into the payload; [`max_len`]
 //! bounds its length at compile time (the `*_SIZE` constants); the reply
 //! and verifier code reads the same formats.
 //!

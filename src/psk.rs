@@ -1,4 +1,4 @@
-//! The variants of the vendor's 4.x C SDK (PROTOCOL.md §8): TLS-PSK
+//! The variants of the vendor's 4.x C SDK (PROTOCOL.md §9): TLS-PSK
 //! credentials instead of certificates, and the CONNECT fields of MQTT 5
 //! with a client identifier the server assigns. Each format is a list of
 //! pieces, written by [`emit`] or signed by the device's method.

@@ -118,7 +118,18 @@ pub(crate) fn text<const N: usize>(
 
 /// An integer at `path` within `min..=max`.
 pub(crate) fn integer(json: &[u8], path: &[&[u8]], min: i64, max: i64) -> Result<i64, S> {
-    match json::find(json, path)? {
+    integer_within(json, ALIYUN_MQTT_REPLY_MAX_LEN, path, min, max)
+}
+
+/// [`integer`] in a document of up to `max_len` bytes.
+fn integer_within(
+    json: &[u8],
+    max_len: usize,
+    path: &[&[u8]],
+    min: i64,
+    max: i64,
+) -> Result<i64, S> {
+    match json::find_within(json, path, max_len)? {
         Some(Value::Num(raw)) => json::integer(raw, min, max),
         Some(_) => Err(S::ALIYUN_MQTT_ERR_REPLY_MALFORMED),
         None => Err(S::ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD),
@@ -140,8 +151,19 @@ pub(crate) fn envelope(
     code: &mut i32,
     message: &mut Text<ALIYUN_MQTT_MESSAGE_SIZE>,
 ) -> Result<(), S> {
-    *code = integer(json, &[b"code"], i64::from(i32::MIN), i64::from(i32::MAX))? as i32;
-    match json::find(json, &[b"message"])? {
+    envelope_within(json, ALIYUN_MQTT_REPLY_MAX_LEN, code, message)
+}
+
+/// [`envelope`] of a document of up to `max_len` bytes.
+pub(crate) fn envelope_within(
+    json: &[u8],
+    max_len: usize,
+    code: &mut i32,
+    message: &mut Text<ALIYUN_MQTT_MESSAGE_SIZE>,
+) -> Result<(), S> {
+    let (min, max) = (i64::from(i32::MIN), i64::from(i32::MAX));
+    *code = integer_within(json, max_len, &[b"code"], min, max)? as i32;
+    match json::find_within(json, &[b"message"], max_len)? {
         Some(Value::Str(raw)) => {
             json::decode_into(raw, &mut message.0, true)?;
         }

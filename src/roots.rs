@@ -1,4 +1,4 @@
-//! The TLS roots of the platform's endpoints (PROTOCOL.md §2.3), embedded
+//! The TLS roots of the platform's endpoints (PROTOCOL.md §2.3, §8), embedded
 //! as PEM and DER with their expiry dates, and which endpoint needs which.
 //! Provenance of each file: `src/certs/README.md`.
 
@@ -140,7 +140,7 @@ const fn bit(id: RootId) -> u32 {
 const GLOBALSIGN_SUCCESSORS: u32 =
     bit(RootId::GlobalSignR6) | bit(RootId::GlobalSignR46) | bit(RootId::GlobalSignE46);
 
-/// Indexed by the C value: the table of PROTOCOL.md §2.3.
+/// Indexed by the C value: the table of PROTOCOL.md §8.
 static ENDPOINTS: [(Endpoint, EndpointTls); 5] = [
     (Endpoint::Public, globalsign(ALIYUN_MQTT_PORT)),
     (

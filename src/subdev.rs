@@ -9,6 +9,10 @@ use crate::status::{aliyun_mqtt_status as S, Error};
 
 /// Most sub-devices in one message (PROTOCOL.md §6.3).
 pub const ALIYUN_MQTT_SUBDEV_BATCH_MAX: usize = 50;
+/// Longest `_reply` to a sub-device message the parsers read (a batch of
+/// 50 with every name and DeviceSecret at its longest fits, with room for
+/// the members the platform adds); longer is `ALIYUN_MQTT_ERR_REPLY_TOO_LARGE`.
+pub const ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN: usize = 16_384;
 /// Longest client id of a sub-device in a payload (printable ASCII but `"`
 /// and `\`; `|`, `,` and `=` allowed).
 pub const ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN: usize = 128;

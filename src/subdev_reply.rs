@@ -2,13 +2,15 @@
 //! `{"id":"..","code":200,"message":"..","data":..}`, where `data` names
 //! the sub-devices the reply is about, and for a registration by product
 //! carries their DeviceSecrets. The JSON rules and statuses are those of
-//! the other reply parsers ([`crate::reply`]).
+//! the other reply parsers ([`crate::reply`]), but a reply may be up to
+//! [`crate::subdev::ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN`] bytes long (one
+//! sub-device object in it still at most `ALIYUN_MQTT_REPLY_MAX_LEN`).
 
 use crate::json::{self, Value};
 use crate::limits::*;
-use crate::reply::{envelope, text, Text};
+use crate::reply::{envelope_within, text, Text};
 use crate::status::aliyun_mqtt_status as S;
-use crate::subdev::ALIYUN_MQTT_SUBDEV_BATCH_MAX;
+use crate::subdev::{ALIYUN_MQTT_SUBDEV_BATCH_MAX, ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN as MAX_LEN};
 use crate::validate;
 
 /// Where the sub-devices of a product registration reply are.
@@ -98,7 +100,7 @@ impl Default for ProductRegisterReply {
 
 /// `id`: a string of decimal digits (or an integer) within u32.
 fn message_id(json: &[u8]) -> Result<u32, S> {
-    let digits = match json::find(json, &[b"id"])? {
+    let digits = match json::find_within(json, &[b"id"], MAX_LEN)? {
         Some(Value::Str(raw) | Value::Num(raw)) => raw,
         Some(Value::Other) => return Err(S::ALIYUN_MQTT_ERR_REPLY_MALFORMED),
         None => return Err(S::ALIYUN_MQTT_ERR_REPLY_MISSING_FIELD),
@@ -162,12 +164,12 @@ pub fn parse_subdev_reply(json: &[u8], out: &mut SubDeviceReply) -> Result<(), S
     *out = SubDeviceReply::default();
     let result = (|| {
         out.id = message_id(json)?;
-        let code = envelope(json, &mut out.code, &mut out.message);
+        let code = envelope_within(json, MAX_LEN, &mut out.code, &mut out.message);
         if code != Err(S::ALIYUN_MQTT_ERR_SERVER_REFUSED) {
             code?;
         }
         let devices = &mut out.devices;
-        out.count = match json::find_raw(json, &[b"data"])? {
+        out.count = match json::find_raw_within(json, &[b"data"], MAX_LEN)? {
             None => 0,
             Some(raw) if is_null(raw) => 0,
             Some(raw) if raw.first() == Some(&b'[') => each_element(raw, |i, element| {
@@ -205,7 +207,7 @@ pub fn parse_product_register_reply(json: &[u8], out: &mut ProductRegisterReply)
     *out = ProductRegisterReply::default();
     let result = (|| {
         out.id = message_id(json)?;
-        let code = envelope(json, &mut out.code, &mut out.message);
+        let code = envelope_within(json, MAX_LEN, &mut out.code, &mut out.message);
         if code != Err(S::ALIYUN_MQTT_ERR_SERVER_REFUSED) {
             code?;
         }
@@ -247,7 +249,7 @@ pub fn parse_product_register_reply(json: &[u8], out: &mut ProductRegisterReply)
 
 /// The array at `path` (absent or `null`: none; another type: malformed).
 fn array_at<'a>(json: &'a [u8], path: &[&[u8]]) -> Result<Option<&'a [u8]>, S> {
-    match json::find_raw(json, path)? {
+    match json::find_raw_within(json, path, MAX_LEN)? {
         None => Ok(None),
         Some(raw) if is_null(raw) => Ok(None),
         Some(raw) if raw.first() == Some(&b'[') => Ok(Some(raw)),

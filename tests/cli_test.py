@@ -194,7 +194,7 @@ for args in (["-h"], ["help"], ["help", "--help"], ["help", "help"]):
     r = run(*args)
     check(r.returncode == 0 and r.stdout == usage.stdout and r.stderr == "", f"{args}: same as --help")
 lines = usage.stdout.splitlines()
-check(len(lines) <= 80, f"--help is {len(lines)} lines")
+check(len(lines) <= 70, f"--help is {len(lines)} lines")
 
 
 def section(text, heading):
@@ -235,7 +235,9 @@ def examples(text):
 
 
 subcommands = [line.split()[0] for line in section(usage.stdout, "subcommands:")]
-check(subcommands == ["(none)", "auth-body", "register", "explain", "help"], f"subcommands in --help: {subcommands}")
+MESSAGES = ["topo-add", "topo-delete", "login", "batch-login", "logout", "batch-logout", "product-register",
+            "ntp-request", "explain"]
+check(subcommands == ["(none)", "auth-body", "register", *MESSAGES, "help"], f"subcommands in --help: {subcommands}")
 main_rows = {}
 for heading in [line for line in lines if line.endswith("flags:") or line.endswith("subcommand:")]:
     main_rows.update(rows(section(usage.stdout, heading)))
@@ -243,7 +245,7 @@ check(len(main_rows) >= 18, f"flags in --help: {sorted(main_rows)}")
 
 # SUBCOMMAND --help, -h and help SUBCOMMAND: its usage, flags, defaults, an example.
 sub_rows = {}
-for sub in ("auth-body", "register", "explain"):
+for sub in ("auth-body", "register", *MESSAGES):
     r = run(sub, "--help")
     check(r.returncode == 0 and r.stderr == "" and r.stdout.startswith(f"usage: aliyun-mqtt-sign {sub} "),
           f"{sub} --help: {r.returncode} {r.stdout[:60]!r} {r.stderr!r}")
@@ -251,7 +253,8 @@ for sub in ("auth-body", "register", "explain"):
         other = run(*args)
         check(other.returncode == 0 and other.stdout == r.stdout, f"{args}: same as {sub} --help")
     sub_rows[sub] = rows(section(r.stdout, "flags:"))
-    check(len(sub_rows[sub]) >= (8 if sub == "explain" else 10), f"{sub} --help flags: {sorted(sub_rows[sub])}")
+    check(len(sub_rows[sub]) >= (10 if sub in ("auth-body", "register") else 6),
+          f"{sub} --help flags: {sorted(sub_rows[sub])}")
     ex = examples(r.stdout)
     check(len(ex) == 1 and ex[0][:2] == ["aliyun-mqtt-sign", sub], f"{sub} --help example: {ex}")
     check(all(len(line) <= 80 for line in r.stdout.splitlines()), f"{sub} --help within 80 columns")
@@ -266,9 +269,11 @@ check(all(len(line) <= 80 for line in lines), "--help within 80 columns")
 # value exactly when the usage shows a placeholder.
 candidates = set(main_rows) | set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage.stdout))
 candidates |= {"--bogus", "--device-secret", "--extra", "--timestamp", "--nwl", "--https", "--instance-id",
-               "--product-secret", "--random", "-h"}
+               "--product-secret", "--random", "-h", "--subdev", "--id", "--clean-session", "--device-send-time"}
+for sub in MESSAGES:
+    candidates |= set(sub_rows[sub])
 accepted = {}
-for sub in ("sign", "auth-body", "register", "explain"):
+for sub in ("sign", "auth-body", "register", *MESSAGES):
     prefix = [] if sub == "sign" else [sub]
     accepted[sub] = set()
     for flag in sorted(candidates):
@@ -276,17 +281,18 @@ for sub in ("sign", "auth-body", "register", "explain"):
         if "unknown flag" not in r.stderr:
             accepted[sub].add(flag)
             missing = "missing value" in r.stderr
-            placeholder = (main_rows.get(flag) or [None])[0]
+            placeholder = (main_rows.get(flag) or sub_rows.get(sub, {}).get(flag) or [None])[0]
             check(missing == (placeholder is not None), f"{sub} {flag}: value {placeholder} vs {r.stderr!r}")
         else:
             check(r.returncode == 2, f"{sub} {flag}: exit {r.returncode}")
-for sub in ("auth-body", "register", "explain"):
+for sub in ("auth-body", "register", *MESSAGES):
     listed = set(sub_rows[sub]) | ({"-h"} if "--help" in sub_rows[sub] else set())
     check(accepted[sub] == listed, f"{sub}: accepted {sorted(accepted[sub] - listed)} unlisted, "
           f"listed {sorted(listed - accepted[sub])} refused")
     for flag, (value, _) in sub_rows[sub].items():
-        check(value == (main_rows.get(flag) or [None])[0], f"{sub} {flag}: placeholder {value}")
-everything = accepted["sign"] | accepted["auth-body"] | accepted["register"] | accepted["explain"]
+        if flag in main_rows:
+            check(value == main_rows[flag][0], f"{sub} {flag}: placeholder {value}")
+everything = accepted["sign"] | accepted["auth-body"] | accepted["register"]
 check(everything == set(main_rows) | {"-h"}, f"accepted {sorted(everything - set(main_rows))} unlisted, "
       f"listed {sorted(set(main_rows) - everything)} refused")
 check("--bogus" not in everything and {"--device-secret", "--timestamp", "--extra"} & accepted["register"] == set()
@@ -297,6 +303,12 @@ ex = examples(usage.stdout)
 check(len(ex) == 3 and [e[1] if e[1][0] != "-" else "" for e in ex] == ["", "auth-body", "register"],
       f"--help examples: {ex}")
 for e in ex:
+    r = run(*e[1:])
+    check(r.returncode == 0 and r.stdout and r.stderr == "", f"example {e}: {r.returncode} {r.stderr!r}")
+
+# Every subcommand's example runs.
+for sub in ("auth-body", "register", *MESSAGES):
+    e = examples(run(sub, "--help").stdout)[0]
     r = run(*e[1:])
     check(r.returncode == 0 and r.stdout and r.stderr == "", f"example {e}: {r.returncode} {r.stderr!r}")
 
@@ -349,8 +361,129 @@ for args, position, sub in [
 r = usage_mistake(["--device-secret=" + secret], "unknown flag: --device-secret=")
 check(secret not in r.stderr, f"--device-secret=: echoed {r.stderr!r}")
 
+# Gateway messages (PROTOCOL.md §6): the topic of the gateway, the payload
+# decoded with Python's json and every sign re-computed with its hmac.
+GW = ["--product-key", "gwPk01", "--device-name", "gw-01"]
+SUBS = [("a1B2c3D4e5F", "sensor_01:ab@x.y-z", "S3cr3t/with/slashes!"), ("k0abc", "dev-0001", "x" * 64),
+        ("pk3", "dev-0003", "s3")]
+ALGO = {"hmacmd5": hashlib.md5, "hmacsha1": hashlib.sha1, "hmacsha256": hashlib.sha256}
+
+
+def message(*args):
+    r = run(*args, "--json")
+    check(r.returncode == 0 and r.stderr == "", f"{args}: {r.returncode} {r.stderr!r}")
+    doc = json.loads(r.stdout or "{}")
+    return doc.get("topic"), json.loads(doc.get("payload", "{}"))
+
+
+def sub_sign(method, ds, cid, dn, pk, ts):
+    content = f"clientId{cid}deviceName{dn}productKey{pk}timestamp{ts}"
+    return hmac.new(ds.encode(), content.encode(), ALGO[method]).hexdigest()
+
+
+subdev_args = [a for pk, dn, ds in SUBS for a in ("--subdev", f"{pk}/{dn}/{ds}")]
+for method in ALGO:
+    topic, p = message("topo-add", *GW, *subdev_args, "--id", "4294967295", "--timestamp", "1700000000123",
+                       "--sign-method", method)
+    check(topic == "/sys/gwPk01/gw-01/thing/topo/add", f"topo-add topic {topic}")
+    check(p["id"] == "4294967295" and p["version"] == "1.0" and len(p["params"]) == 3, f"topo-add {p}")
+    for e, (pk, dn, ds) in zip(p["params"], SUBS):
+        check(e == {"productKey": pk, "deviceName": dn, "clientId": f"{pk}.{dn}", "timestamp": "1700000000123",
+                    "signmethod": method, "sign": sub_sign(method, ds, f"{pk}.{dn}", dn, pk, "1700000000123")},
+              f"topo-add {method} entry {e}")
+    topic, p = message("batch-login", *GW, *subdev_args, "--timestamp", "5", "--clean-session",
+                       "--sign-method", method)
+    check(topic == "/ext/session/gwPk01/gw-01/combine/batch_login", f"batch-login topic {topic}")
+    check(p["params"]["signMethod"] == method and p["id"] == "1", f"batch-login {p}")
+    for e, (pk, dn, ds) in zip(p["params"]["deviceList"], SUBS):
+        check(e == {"productKey": pk, "deviceName": dn, "clientId": f"{pk}.{dn}", "timestamp": "5",
+                    "cleanSession": "true", "sign": sub_sign(method, ds, f"{pk}.{dn}", dn, pk, "5")},
+              f"batch-login {method} entry {e}")
+# One sub-device, its client id signed as written.
+cid = "a1B2c3D4e5F.sensor_01|_ss=1,_v=4.0|"
+topic, p = message("login", *GW, "--subdev", "a1B2c3D4e5F/sensor_01/S3cr3t", "--client-id", cid,
+                   "--timestamp", "2524608000000", "--id", "7")
+check(topic == "/ext/session/gwPk01/gw-01/combine/login", f"login topic {topic}")
+check(p == {"id": "7", "params": {"productKey": "a1B2c3D4e5F", "deviceName": "sensor_01", "clientId": cid,
+                                  "timestamp": "2524608000000", "signMethod": "hmacsha256",
+                                  "sign": sub_sign("hmacsha256", "S3cr3t", cid, "sensor_01", "a1B2c3D4e5F",
+                                                   "2524608000000"),
+                                  "cleanSession": "false"}}, f"login {p}")
+# Without --timestamp: now, in milliseconds.
+import time as _time
+before = int(_time.time()) * 1000
+topic, p = message("login", *GW, "--subdev", "a1B2c3D4e5F/sensor_01/S3cr3t")
+ts = int(p["params"]["timestamp"])
+check(before <= ts <= int(_time.time()) * 1000 + 1000, f"login default timestamp {ts}")
+named = [("a1B2c3D4e5F", "sensor_01"), ("k0abc", "dev-0001")]
+named_args = [a for pk, dn in named for a in ("--subdev", f"{pk}/{dn}")]
+for sub, path, params in [
+    ("topo-delete", "/sys/gwPk01/gw-01/thing/topo/delete", "list"),
+    ("batch-logout", "/ext/session/gwPk01/gw-01/combine/batch_logout", "list"),
+    ("logout", "/ext/session/gwPk01/gw-01/combine/logout", "one"),
+]:
+    args = named_args[:2] if params == "one" else named_args
+    topic, p = message(sub, *GW, *args, "--id", "12")
+    want = [{"productKey": pk, "deviceName": dn} for pk, dn in named]
+    check(topic == path, f"{sub} topic {topic}")
+    check(p["id"] == "12" and p["params"] == (want[0] if params == "one" else want), f"{sub} {p}")
+# Registration by product: PK/DN/PS/RANDOM, the ProductSecret may hold slashes.
+regs = [("a1B2c3D4e5F", "sensor_01", "Ks3/Prod", "abc123"), ("k0abc", "dev-0001", "P" * 64, "Z" * 32)]
+reg_args = [a for r in regs for a in ("--subdev", "/".join(r))]
+topic, p = message("product-register", *GW, *reg_args, "--sign-method", "hmacsha1")
+check(topic == "/sys/gwPk01/gw-01/thing/proxy/provisioning/product_register", f"product-register topic {topic}")
+for e, (pk, dn, ps, rnd) in zip(p["params"]["proxieds"], regs):
+    sign = hmac.new(ps.encode(), f"deviceName{dn}productKey{pk}random{rnd}".encode(), hashlib.sha1).hexdigest()
+    check(e == {"productKey": pk, "deviceName": dn, "random": rnd, "signMethod": "hmacsha1", "sign": sign},
+          f"product-register entry {e}")
+# NTP request (PROTOCOL.md §7), of the device itself; name=value lines by default.
+r = run("ntp-request", "--product-key", "a1B2c3D4e5F", "--device-name", "dev1", "--device-send-time",
+        "18446744073709551615")
+check(r.returncode == 0 and r.stdout == "topic=/ext/ntp/a1B2c3D4e5F/dev1/request\n"
+      'payload={"deviceSendTime":"18446744073709551615"}\n', f"ntp-request: {r.stdout!r} {r.stderr!r}")
+# 50 sub-devices fit; 51 are the library's batch error, named as --subdev.
+many = [a for i in range(51) for a in ("--subdev", f"pk{i}/dev-{i:04}/s{i}")]
+topic, p = message("batch-login", *GW, *many[:100], "--timestamp", "1")
+check(len(p["params"]["deviceList"]) == 50, "batch-login of 50")
+for args, field, status in [
+    (["batch-login", *GW, *many], "--subdev", "ALIYUN_MQTT_ERR_BATCH_SIZE"),
+    (["topo-add", *GW, "--subdev", "p k/dev-01/s"], "--subdev", "ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY"),
+    (["topo-add", *GW, "--subdev", "pk/d/s"], "--subdev", "ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME"),
+    (["login", *GW, "--subdev", "pk/dev-01/" + "s" * 65], "--subdev", "ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET"),
+    (["product-register", *GW, "--subdev", "pk/dev-01/ps/r-1"], "--subdev", "ALIYUN_MQTT_ERR_INVALID_RANDOM"),
+    (["topo-add", "--product-key", "g w", "--device-name", "gw-01", "--subdev", "pk/dev-01/s"],
+     "--product-key", "ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY"),
+    (["logout", "--product-key", "gw", "--device-name", "g", "--subdev", "pk/dev-01"],
+     "--device-name", "ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME"),
+    (["login", *GW, "--subdev", "pk/dev-01/s", "--sign-method", "sha256"], "--sign-method",
+     "ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD"),
+    (["login", *GW, "--subdev", "pk/dev-01/s", "--client-id", 'a"b'], "--client-id",
+     "ALIYUN_MQTT_ERR_INVALID_CLIENT_ID"),
+    (["topo-add", *GW, "--id", "4294967296", "--subdev", "pk/dev-01/s"], "--id", None),
+    (["ntp-request", "--product-key", "pk", "--device-name", "dev1", "--device-send-time", "-1"],
+     "--device-send-time", None),
+]:
+    r = run(*args)
+    lines = r.stderr.splitlines()
+    check(r.returncode == 2 and r.stdout == "" and len(lines) == 1 and field in lines[0]
+          and (status is None or status in lines[0]), f"{args[:1]} {field}: {r.returncode} {r.stderr!r}")
+usage_mistake(["topo-add", "--subdev", "pk/dev-01/s"], "topo-add needs --product-key and --device-name",
+              "topo-add")
+usage_mistake(["batch-logout", *GW], "batch-logout needs --subdev", "batch-logout")
+usage_mistake(["ntp-request", "--product-key", "pk", "--device-name", "dev1"], "needs --device-send-time",
+              "ntp-request")
+usage_mistake(["login", *GW, "--subdev", "pk/dev-01/s", "--subdev", "pk/dev-02/s"], "takes one --subdev", "login")
+usage_mistake(["batch-login", *GW, "--subdev", "pk/dev-01"], "--subdev 1: not PK/DN/DS", "batch-login")
+usage_mistake(["product-register", *GW, "--subdev", "pk/dev-01/ps"], "not PK/DN/PS/R", "product-register")
+usage_mistake(["batch-login", *GW, "--client-id", "c1", "--subdev", "pk/dev-01/s", "--subdev", "pk/dev-02/s"],
+              "--client-id needs a lone --subdev", "batch-login")
+usage_mistake(["topo-delete", *GW, "--timestamp", "1"], "unknown flag for topo-delete: --timestamp", "topo-delete")
+usage_mistake(["ntp-request", "--region", "cn-shanghai"], "unknown flag for ntp-request: --region", "ntp-request")
+r = usage_mistake(["topo-add", *GW, "--subdev", "pk"], "--subdev 1: not PK/DN", "topo-add")
+
 # Output that cannot be written: exit 1 and a message on stderr, --help too.
-for args in ([], ["--json"], ["--help"], ["register", "--help"], ["--version"], reg):
+for args in ([], ["--json"], ["--help"], ["register", "--help"], ["--version"], reg,
+             ["topo-add", *GW, *subdev_args, "--timestamp", "1"], ["ntp-request", "--help"]):
     if os.path.exists("/dev/full"):
         with open("/dev/full", "w") as full:
             r = run(*args, stdout=full)

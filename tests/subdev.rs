@@ -1061,11 +1061,16 @@ fn test_parse_subdev_reply_rejections_fail() {
     ] {
         assert_eq!(subdev_reply(json).0, status, "{json}");
     }
-    let long = format!(
-        "{{\"id\":\"1\",\"code\":200,\"x\":\"{}\"}}",
-        "a".repeat(4096)
-    );
+    // Up to ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN bytes, and not one more.
+    let padded = |n: usize| format!("{{\"id\":\"1\",\"code\":200,\"x\":\"{}\"}}", "a".repeat(n));
+    let fixed = padded(0).len();
+    let longest = padded(ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN - fixed);
+    assert_eq!(longest.len(), ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN);
+    assert_eq!(subdev_reply(&longest).0, S::ALIYUN_MQTT_OK);
+    assert_eq!(register_reply(&longest).0, S::ALIYUN_MQTT_OK);
+    let long = padded(ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN - fixed + 1);
     assert_eq!(subdev_reply(&long).0, S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE);
+    assert_eq!(register_reply(&long).0, S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE);
     let mut r = garbage::<aliyun_mqtt_subdev_reply>();
     assert_eq!(
         unsafe { aliyun_mqtt_parse_subdev_reply(ptr::null(), 0, &mut *r) },
@@ -1215,5 +1220,86 @@ fn test_subdev_rust_api_matches_c_succeed() {
     assert_eq!(
         batch_login(3, SignMethod::HmacSha1, &rust, &mut buf[..10]),
         Err(aliyun_mqtt_sign::Error::TooSmall(full))
+    );
+}
+
+/// The largest batch the platform can answer: 50 sub-devices with the
+/// longest names (and DeviceSecrets), well over the 4096 bytes of the
+/// other replies, parse whole; a 51st is too many.
+#[test]
+fn test_parse_replies_largest_batch_succeed() {
+    let pk = |i: usize| format!("{:A<20}", format!("P{i}"));
+    let dn = |i: usize| format!("{:d<32}", format!("dev-{i}"));
+    let ds = |i: usize| format!("{:s<64}", format!("S{i}"));
+    let named = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{{\"productKey\":\"{}\",\"deviceName\":\"{}\"}}",
+                    pk(i),
+                    dn(i)
+                )
+            })
+            .collect()
+    };
+    let batch = |n: usize| {
+        format!(
+            "{{\"id\":\"77\",\"code\":200,\"message\":\"success\",\"data\":[{}]}}",
+            named(n).join(",")
+        )
+    };
+    let json = batch(50);
+    assert!(json.len() > 4096, "{}", json.len());
+    let (st, r) = subdev_reply(&json);
+    assert_eq!(st, S::ALIYUN_MQTT_OK);
+    assert_eq!(r.count, 50);
+    let want: Vec<(String, String)> = (0..50).map(|i| (pk(i), dn(i))).collect();
+    assert_eq!(names(&r), want);
+    assert_eq!(
+        subdev_reply(&batch(51)).0,
+        S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE
+    );
+
+    let secrets = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{{\"productKey\":\"{}\",\"deviceName\":\"{}\",\"deviceSecret\":\"{}\"}}",
+                    pk(i),
+                    dn(i),
+                    ds(i)
+                )
+            })
+            .collect()
+    };
+    let register = |ok: usize, failed: usize| {
+        format!(
+            "{{\"id\":\"78\",\"code\":200,\"message\":\"success\",\"data\":{{\"successes\":[{}],\"failures\":[{}]}}}}",
+            secrets(ok).join(","),
+            named(failed).join(",")
+        )
+    };
+    let json = register(50, 50);
+    assert!(
+        json.len() > 12_000 && json.len() <= ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN,
+        "{}",
+        json.len()
+    );
+    let (st, r) = register_reply(&json);
+    assert_eq!(st, S::ALIYUN_MQTT_OK);
+    assert_eq!((r.count, r.failed_count), (50, 50));
+    for i in 0..50 {
+        assert_eq!(text(&r.devices[i].product_key), pk(i));
+        assert_eq!(text(&r.devices[i].device_name), dn(i));
+        assert_eq!(text(&r.devices[i].device_secret), ds(i));
+        assert_eq!(text(&r.failed[i].device_name), dn(i));
+    }
+    assert_eq!(
+        register_reply(&register(51, 0)).0,
+        S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE
+    );
+    assert_eq!(
+        register_reply(&register(0, 51)).0,
+        S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE
     );
 }

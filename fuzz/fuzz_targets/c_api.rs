@@ -6,8 +6,9 @@
 //!
 //! Checks the buffer rule on every call (nothing written at or past `cap`,
 //! NUL termination, `out_len` as documented, "" on error), that a size
-//! query and a large buffer agree, and that what the signers produce
-//! verifies with the verifier.
+//! query and a large buffer agree, that what the signers produce
+//! verifies with the verifier, and that the sub-device payloads are JSON
+//! naming the sub-devices given.
 
 use std::ffi::{c_char, CStr};
 use std::ptr;
@@ -166,7 +167,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     reg.uppercase_hex = dev.uppercase_hex;
     let other = strings[4].ptr();
 
-    match u.int_in_range(0..=17u8)? {
+    match u.int_in_range(0..=23u8)? {
         0 => {
             output(u, &|b, c, l| unsafe { aliyun_mqtt_client_id(&dev, b, c, l) })?;
         }
@@ -297,6 +298,99 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             );
             output(u, &|b, c, l| unsafe { aliyun_mqtt_client_id(ptr::null(), b, c, l) })?;
             output(u, &|b, c, l| unsafe { aliyun_mqtt_register_body(ptr::null(), b, c, l) })?;
+        }
+        17 => {
+            let kind: u32 = if u.ratio(1, 8)? { u.arbitrary()? } else { u.int_in_range(0..=17)? };
+            let got = output(u, &|b, c, l| unsafe {
+                aliyun_mqtt_topic(kind, dev.product_key, dev.device_name, b, c, l)
+            })?;
+            if let Some(topic) = got {
+                assert!((1..=16).contains(&kind));
+                assert!(topic.starts_with(b"/sys/") || topic.starts_with(b"/ext/"));
+            }
+        }
+        18..=20 => {
+            // Sub-device payloads: 0 to 2 entries of the strings above, or
+            // 51 (one past the batch limit).
+            let n = if u.ratio(1, 16)? { 51 } else { u.int_in_range(0..=2)? };
+            let sub = aliyun_mqtt_subdev {
+                product_key: dev.product_key,
+                device_name: dev.device_name,
+                device_secret: dev.device_secret,
+                client_id: dev.client_id,
+                timestamp_ms: dev.timestamp_ms,
+                clean_session: dev.uppercase_hex,
+            };
+            let subs = vec![sub; n.max(1)];
+            let regs = vec![
+                aliyun_mqtt_subdev_registration {
+                    product_key: reg.product_key,
+                    device_name: reg.device_name,
+                    product_secret: reg.product_secret,
+                    random: reg.random,
+                };
+                n.max(1)
+            ];
+            let id: u32 = u.arbitrary()?;
+            let m = dev.sign_method;
+            let which = u.int_in_range(0..=6u8)?;
+            let got = output(u, &|b, c, l| unsafe {
+                match which {
+                    0 => aliyun_mqtt_subdev_topo_add(id, m, subs.as_ptr(), n, b, c, l),
+                    1 => aliyun_mqtt_subdev_topo_delete(id, subs.as_ptr(), n, b, c, l),
+                    2 => aliyun_mqtt_subdev_login(id, m, subs.as_ptr(), b, c, l),
+                    3 => aliyun_mqtt_subdev_batch_login(id, m, subs.as_ptr(), n, b, c, l),
+                    4 => aliyun_mqtt_subdev_logout(id, subs.as_ptr(), b, c, l),
+                    5 => aliyun_mqtt_subdev_batch_logout(id, subs.as_ptr(), n, b, c, l),
+                    _ => aliyun_mqtt_subdev_product_register(id, m, regs.as_ptr(), n, b, c, l),
+                }
+            })?;
+            if let Some(payload) = got {
+                // JSON whose entries name the sub-device as given.
+                let doc: serde_json::Value = serde_json::from_slice(&payload).expect("payload is JSON");
+                assert_eq!(doc["id"], id.to_string());
+                let pk = unsafe { CStr::from_ptr(dev.product_key) }.to_str().expect("pk");
+                let entries: Vec<&serde_json::Value> = match which {
+                    2 | 4 => vec![&doc["params"]],
+                    3 => doc["params"]["deviceList"].as_array().expect("deviceList").iter().collect(),
+                    6 => doc["params"]["proxieds"].as_array().expect("proxieds").iter().collect(),
+                    _ => doc["params"].as_array().expect("params").iter().collect(),
+                };
+                assert_eq!(entries.len(), if matches!(which, 2 | 4) { 1 } else { n });
+                for e in entries {
+                    assert_eq!(e["productKey"], pk);
+                    if let Some(sign) = e.get("sign") {
+                        let sign = sign.as_str().expect("sign");
+                        assert!(matches!(sign.len(), 32 | 40 | 64));
+                        assert!(sign.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+                    }
+                }
+            }
+        }
+        21 => {
+            let t: u64 = u.arbitrary()?;
+            let got = output(u, &|b, c, l| unsafe { aliyun_mqtt_ntp_request(t, b, c, l) })?;
+            if let Some(payload) = got {
+                assert_eq!(payload, format!("{{\"deviceSendTime\":\"{t}\"}}").into_bytes());
+            }
+            let id = output(u, &|b, c, l| unsafe { aliyun_mqtt_psk_identity(&dev, b, c, l) })?;
+            let key = output(u, &|b, c, l| unsafe { aliyun_mqtt_psk_key(&dev, b, c, l) })?;
+            if let (Some(id), Some(key)) = (id, key) {
+                assert!(id.starts_with(b"devicename|hmacsha256|"));
+                assert!(key.len() == 64 && key.iter().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b)));
+            }
+        }
+        22 => {
+            let mut cred: aliyun_mqtt_credentials = unsafe { std::mem::zeroed() };
+            cred.password[0] = 1;
+            let st = unsafe { aliyun_mqtt_sign_assigned(&dev, &mut cred) };
+            let (cid, user, pw) = (text(&cred.client_id), text(&cred.username), text(&cred.password));
+            if st == S::ALIYUN_MQTT_OK {
+                assert!(cid.starts_with(b"|securemode=") && cid.ends_with(b"|"));
+                assert!(!user.is_empty() && matches!(pw.len(), 32 | 40 | 64));
+            } else {
+                assert!(cid.is_empty() && user.is_empty() && pw.is_empty());
+            }
         }
         _ => {
             let mut len = 0usize;

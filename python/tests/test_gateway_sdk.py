@@ -2,8 +2,9 @@
 messages it publishes for topology add, batch login and registration by
 product (captured by replacing its MQTT client's publish) carry the same
 topics and signs as the library's, for the same sub-devices, timestamps,
-client ids and random strings; and the Aliyun IoT Root CA the library
-embeds is the one the SDK bundles.
+client ids and random strings (the SDK's randoms drawn from a seeded
+generator); topology delete and batch logout are the same payloads; and the
+Aliyun IoT Root CA the library embeds is the one the SDK bundles.
 
 The library is called through ctypes on the shared library directly (the
 package's Python API does not cover gateways): ALIYUN_MQTT_SIGN_LIB, or the
@@ -12,6 +13,7 @@ import ctypes
 import importlib.util
 import json
 import os
+import random
 
 import pytest
 
@@ -29,7 +31,7 @@ def _library_path():
 
 lib = ctypes.CDLL(_library_path())
 OK, HMAC_SHA256 = 0, 3
-TOPIC = {"topo_add": 1, "batch_login": 7, "product_register": 13}
+TOPIC = {"topo_add": 1, "topo_delete": 3, "batch_login": 7, "batch_logout": 11, "product_register": 13}
 
 
 class Subdev(ctypes.Structure):
@@ -125,6 +127,14 @@ def test_topo_add_matches_sdk(sdk, monkeypatch, now):
         # The same members; the method's name is spelled in lower case here.
         assert mine.pop("signmethod") == theirs.pop("signmethod").lower() == "hmacsha256"
         assert mine == theirs
+    # The library also writes "method", which the SDK leaves out.
+    assert ours.pop("method") == "thing.topo.add" and "method" not in req
+    assert ours.pop("params") and req.pop("params") and ours == req
+    # Another secret gives another sign: the comparison above can fail.
+    wrong = [dict(e, secret=e["secret"][:-1] + ("y" if e["secret"][-1] != "y" else "z")) for e in entries]
+    other = json.loads(call(lib.aliyun_mqtt_subdev_topo_add, ctypes.c_uint32(int(request_id)),
+                            ctypes.c_uint32(HMAC_SHA256), subdevs(wrong), ctypes.c_size_t(len(wrong))))
+    assert all(o["sign"] != t["sign"] for o, t in zip(other["params"], json.loads(payload)["params"]))
 
 
 def test_batch_login_matches_sdk(sdk, monkeypatch):
@@ -144,8 +154,10 @@ def test_batch_login_matches_sdk(sdk, monkeypatch):
     assert ours == req
 
 
-def test_product_register_matches_sdk(sdk):
+def test_product_register_matches_sdk(sdk, monkeypatch):
     lk, client = sdk
+    # The SDK's 15-character random strings, drawn from a seeded generator.
+    monkeypatch.setattr(linkkit.random, "choice", random.Random(20).choice)
     products = [(pk, dn, "Ps" + pk) for pk, dn, _ in SUBDEVICES]
     rc, request_id = lk.gateway_product_register_subdev([list(p) for p in products])
     assert rc == 0
@@ -159,8 +171,31 @@ def test_product_register_matches_sdk(sdk):
         slot.product_secret, slot.random = p[2].encode(), e["random"].encode()
     ours = json.loads(call(lib.aliyun_mqtt_subdev_product_register, ctypes.c_uint32(int(request_id)),
                            ctypes.c_uint32(HMAC_SHA256), array, ctypes.c_size_t(len(proxieds))))
+    assert all(len(e["random"]) == 15 for e in proxieds)
     for mine, theirs in zip(ours["params"]["proxieds"], proxieds):
         assert mine.pop("signMethod") == theirs.pop("signMethod").lower()
+    assert ours == req
+
+
+@pytest.mark.parametrize("kind", ["topo_delete", "batch_logout"])
+def test_naming_messages_match_sdk(sdk, kind):
+    lk, client = sdk
+    call_sdk = {"topo_delete": lk.gateway_delete_subdev_topo, "batch_logout": lk.gateway_logout_subdev}[kind]
+    rc, request_id = call_sdk([[pk, dn] for pk, dn, _ in SUBDEVICES])
+    assert rc == 0
+    (sdk_topic, payload, _), = client.published
+    req = json.loads(payload)
+    assert sdk_topic == topic(kind, *GATEWAY[:2])
+    fn = {"topo_delete": lib.aliyun_mqtt_subdev_topo_delete,
+          "batch_logout": lib.aliyun_mqtt_subdev_batch_logout}[kind]
+    entries = [{"productKey": pk, "deviceName": dn, "secret": "", "clientId": "", "timestamp": "0"}
+               for pk, dn, _ in SUBDEVICES]
+    array = subdevs(entries)
+    for slot in array:
+        slot.device_secret = slot.client_id = None
+    ours = json.loads(call(fn, ctypes.c_uint32(int(request_id)), array, ctypes.c_size_t(len(entries))))
+    if kind == "topo_delete":
+        assert ours.pop("method") == "thing.topo.delete"
     assert ours == req
 
 

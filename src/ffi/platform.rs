@@ -190,8 +190,10 @@ pub unsafe extern "C" fn aliyun_mqtt_ipv6_host(
     }
 }
 
-/// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`
-/// (ports `ALIYUN_MQTT_PORT` and `ALIYUN_MQTT_INSTANCE_TLS_PORT`).
+/// Writes the instance endpoint `{instance_id}.mqtt.iothub.aliyuncs.com`:
+/// TLS on `ALIYUN_MQTT_INSTANCE_TLS_PORT` (8883), whose certificate chains
+/// to the Aliyun IoT Root CA (`aliyun_mqtt_root(ALIYUN_MQTT_ROOT_ALIYUN_IOT,
+/// ..)`, PROTOCOL.md §8); `ALIYUN_MQTT_PORT` where TCP is enabled.
 ///
 /// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL` or
 /// `..._INVALID_INSTANCE_ID`.
@@ -616,10 +618,24 @@ pub(crate) unsafe fn reply_bytes<'a>(
     len: usize,
     w: &Writes,
 ) -> Result<&'a [u8], S> {
+    // SAFETY: forwarded contract.
+    unsafe { reply_bytes_within(data, len, ALIYUN_MQTT_REPLY_MAX_LEN, w) }
+}
+
+/// [`reply_bytes`] for a reply of up to `max_len` bytes.
+///
+/// # Safety
+/// As for [`reply_bytes`].
+pub(crate) unsafe fn reply_bytes_within<'a>(
+    data: *const c_char,
+    len: usize,
+    max_len: usize,
+    w: &Writes,
+) -> Result<&'a [u8], S> {
     if data.is_null() {
         return Err(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT);
     }
-    if len > ALIYUN_MQTT_REPLY_MAX_LEN {
+    if len > max_len {
         return Err(S::ALIYUN_MQTT_ERR_REPLY_TOO_LARGE);
     }
     w.check_bytes(data, len)?;

@@ -1,4 +1,4 @@
-//! The C ABI of PROTOCOL.md §2.3 and §8: every embedded TLS root with its
+//! The C ABI of PROTOCOL.md §2.3, §8 and §9: every embedded TLS root with its
 //! expiry, the roots and port of each endpoint kind, TLS-PSK credentials
 //! and the MQTT 5 assigned-client-id form. The conventions of the parent
 //! module hold.
@@ -120,7 +120,7 @@ pub unsafe extern "C" fn aliyun_mqtt_root(
 }
 
 /// Fills `out` with the roots and the TLS port of an endpoint kind (an
-/// `aliyun_mqtt_endpoint_kind`), as PROTOCOL.md §2.3 tabulates them.
+/// `aliyun_mqtt_endpoint_kind`), as PROTOCOL.md §8 tabulates them.
 ///
 /// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT` or `..._INVALID_ROOT`
 /// (an unknown kind; then `*out` is zeroed).
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn aliyun_mqtt_endpoint_tls(
     }
 }
 
-/// Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §8.1):
+/// Writes the TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §9.1):
 /// `devicename|hmacsha256|{pk}&{dn}|{timestamp_ms}`.
 /// `ALIYUN_MQTT_PSK_IDENTITY_SIZE` always fits.
 ///
@@ -213,7 +213,7 @@ pub unsafe extern "C" fn aliyun_mqtt_psk_key(
 }
 
 /// Fills `out` with the CONNECT fields of MQTT 5 with a client identifier
-/// the server assigns (PROTOCOL.md §8.2): client identifier
+/// the server assigns (PROTOCOL.md §9.2): client identifier
 /// `|securemode=M,signmethod=S[,timestamp=T][,extra]|` (nothing before the
 /// first bar), user name `deviceName&productKey`, password the hex
 /// signature of `clientIddeviceName{dn}productKey{pk}[timestamp{ts}]`.

@@ -4,12 +4,13 @@
 
 use core::ffi::c_char;
 
-use super::platform::{copy_text, reply_bytes, status_of};
+use super::platform::{copy_text, reply_bytes_within, status_of};
 use super::{c_str, fill_object, output, required_str, Writes, S};
 use crate::limits::*;
 use crate::message::{self, Entries, Entry, Field, Format, Header};
 use crate::sign::SignMethod;
 use crate::status::aliyun_mqtt_status;
+use crate::subdev::ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN;
 use crate::subdev::{self, ALIYUN_MQTT_SUBDEV_BATCH_MAX, ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN};
 use crate::subdev_reply::{self, SubDeviceId};
 use crate::topic::{self, Topic};
@@ -617,14 +618,17 @@ fn copy_id(dst: &mut aliyun_mqtt_subdev_id, src: &SubDeviceId) {
 /// (PROTOCOL.md §6.5): `{"id":"..","code":..,"message":..,"data":..}`,
 /// `data` absent, `null`, `{}`, one `{"productKey":..,"deviceName":..}` or
 /// an array of up to 50 of them. The JSON rules are those of
-/// `aliyun_mqtt_parse_auth_reply`; `reply` need not be NUL-terminated.
+/// `aliyun_mqtt_parse_auth_reply`, but `reply` may be up to
+/// `ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN` bytes (one sub-device's object at
+/// most `ALIYUN_MQTT_REPLY_MAX_LEN`); it need not be NUL-terminated.
 ///
 /// Returns `ALIYUN_MQTT_OK`; `..._SERVER_REFUSED` when `code` is not 200,
 /// with every field filled (the refused sub-devices, when `data` names
 /// them); or, with `*out` zeroed: `..._NULL_ARGUMENT`,
 /// `..._REPLY_TRUNCATED`, `..._REPLY_MALFORMED` (also an `id` that is not
 /// 0 to 4294967295 as a decimal string or integer), `..._REPLY_TOO_LARGE`
-/// (also more than 50 sub-devices), `..._REPLY_MISSING_FIELD` (`id`,
+/// (longer than `ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN`, or more than 50
+/// sub-devices), `..._REPLY_MISSING_FIELD` (`id`,
 /// `code`, or half of a sub-device), `..._INVALID_PRODUCT_KEY`,
 /// `..._INVALID_DEVICE_NAME`.
 ///
@@ -640,7 +644,7 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_subdev_reply(
     unsafe {
         fill_object(
             out,
-            |w| reply_bytes(reply, len, w),
+            |w| reply_bytes_within(reply, len, ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN, w),
             |out, json| {
                 let mut parsed = subdev_reply::SubDeviceReply::default();
                 let result =
@@ -678,7 +682,7 @@ pub unsafe extern "C" fn aliyun_mqtt_parse_product_register_reply(
     unsafe {
         fill_object(
             out,
-            |w| reply_bytes(reply, len, w),
+            |w| reply_bytes_within(reply, len, ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN, w),
             |out, json| {
                 let mut parsed = subdev_reply::ProductRegisterReply::default();
                 let result = json
