@@ -88,7 +88,9 @@
  * outside 30..1200 s (not checked for a registration, PROTOCOL.md §2.2), its
  * fields do not parse, the device or product is unknown, the signature or
  * token does not match or max_sessions clients are connected; each refusal
- * logs one line with the reason and never a secret or token. */
+ * logs one line with the reason and never a secret or token. Where the
+ * fields or the signature are at fault, the reason is the verdict of
+ * aliyun_mqtt_explain (given the secret, never printed), then the status. */
 #define _POSIX_C_SOURCE 200809L /* getline, fileno, fstat, clock_gettime */
 
 #include <errno.h>
@@ -947,6 +949,26 @@ static int token_auth(struct plugin *p, struct mosquitto *client, const struct t
     return admit(p, client, RIGHTS_DEVICE, tok->product_key, tok->device_name, NULL);
 }
 
+/* Refuses a CONNECT that aliyun_mqtt_verify (or _identify) turned down
+ * with st, naming the first problem aliyun_mqtt_explain finds in its fields
+ * (with the secret, when one is known), then the status. */
+static int refuse_explained(const struct mosquitto_evt_basic_auth *ev, aliyun_mqtt_status st,
+                            const char *secret, int keepalive) {
+    aliyun_mqtt_explanation ex;
+    char why[256];
+    if (aliyun_mqtt_explain(mosquitto_client_id(ev->client), ev->username, ev->password, secret,
+                            keepalive, &ex) == ALIYUN_MQTT_OK &&
+        ex.verdict != ALIYUN_MQTT_VERDICT_ACCEPTED && ex.verdict != ALIYUN_MQTT_VERDICT_UNCHECKED) {
+        snprintf(why, sizeof why, "%s (%s)", aliyun_mqtt_verdict_str(ex.verdict),
+                 aliyun_mqtt_status_name(st));
+    } else {
+        snprintf(why, sizeof why, "%s", aliyun_mqtt_status_name(st));
+    }
+    /* The explanation holds the password the secret makes. */
+    memset(&ex, 0, sizeof ex);
+    return refuse(mosquitto_client_id(ev->client), ev->username, why);
+}
+
 static int on_basic_auth(int event, void *event_data, void *userdata) {
     (void)event;
     const struct mosquitto_evt_basic_auth *ev = event_data;
@@ -973,7 +995,7 @@ static int on_basic_auth(int event, void *event_data, void *userdata) {
     }
     aliyun_mqtt_verify_info info;
     aliyun_mqtt_status st = aliyun_mqtt_verify_identify(client_id, ev->username, &info);
-    if (st != ALIYUN_MQTT_OK) return refuse(client_id, ev->username, aliyun_mqtt_status_name(st));
+    if (st != ALIYUN_MQTT_OK) return refuse_explained(ev, st, NULL, keepalive);
     int registration =
         info.auth_type == ALIYUN_MQTT_AUTH_REGISTER || info.auth_type == ALIYUN_MQTT_AUTH_REGNWL;
     /* PROTOCOL.md §2.2: the keep-alive is not checked during registration. */
@@ -997,7 +1019,10 @@ static int on_basic_auth(int event, void *event_data, void *userdata) {
         secret = dev->device_secret;
     }
     st = aliyun_mqtt_verify(client_id, ev->username, ev->password, secret, &info);
-    if (st != ALIYUN_MQTT_OK) return refuse(client_id, ev->username, aliyun_mqtt_status_name(st));
+    /* PROTOCOL.md §2.2: no keep-alive check for a registration. */
+    if (st != ALIYUN_MQTT_OK) {
+        return refuse_explained(ev, st, secret, registration ? -1 : keepalive);
+    }
     if (registration) return registered(p, ev->client, ev->username, &info);
     return admit(p, ev->client, RIGHTS_DEVICE, info.product_key, info.device_name, NULL);
 }
