@@ -9,6 +9,7 @@
  *   plugin_opt_tokens_file /path/to/tokens.csv     # iotId,iotToken[,productKey,deviceName] (optional)
  *   plugin_opt_max_grants 10000                    # regnwl grants kept (optional)
  *   plugin_opt_max_sessions 100000                 # clients connected at once (optional)
+ *   plugin_opt_max_subdevices 2000                 # sub-devices per gateway (optional)
  *   plugin_opt_check_secure_mode false             # securemode against the listener (optional)
  *   plugin_opt_listener_tls false                  # whether this listener is TLS (see below)
  *   allow_anonymous false
@@ -88,7 +89,25 @@
  * outside 30..1200 s (not checked for a registration, PROTOCOL.md §2.2), its
  * fields do not parse, the device or product is unknown, the signature or
  * token does not match or max_sessions clients are connected; each refusal
- * logs one line with the reason and never a secret or token. */
+ * logs one line with the reason and never a secret or token. Where the
+ * fields or the signature are at fault, the reason is the verdict of
+ * aliyun_mqtt_explain (given the secret, never printed), then the status.
+ *
+ * Gateways (PROTOCOL.md §6): a device may log in sub-devices by publishing
+ * on its own /ext/session/gpk/gdn/combine/login, batch_login, logout and
+ * batch_logout. Each sub-device's sign is checked under its DeviceSecret
+ * from the secrets file, and the broker answers on the request's topic
+ * plus _reply, to the gateway alone, with the platform's codes: 200
+ * success, 460 a malformed request (also a timestamp with leading zeros,
+ * which the library never signs), 6100 a sub-device not in the file, 6287
+ * a wrong sign, 6401 the gateway itself, 428 more than max_subdevices
+ * (default 2000) held at once. A batch is all or nothing. While logged in,
+ * a sub-device's topics are also its gateway's; logout and the gateway's
+ * disconnect end that. No topology is kept: topology messages are not
+ * answered. NTP (PROTOCOL.md §7): a request on /ext/ntp/pk/dn/request of
+ * the device or of one of its sub-devices is answered on .../response with
+ * deviceSendTime echoed and the broker's clock. The broker publishes
+ * nothing else; the gateway's messages then go on like any other. */
 #define _POSIX_C_SOURCE 200809L /* getline, fileno, fstat, clock_gettime */
 
 #include <errno.h>
@@ -96,6 +115,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h> /* strcasecmp */
 #include <sys/stat.h>
 #include <time.h>
 
@@ -108,6 +128,8 @@
 #define LOG_PREFIX "aliyun-auth: "
 #define DEFAULT_MAX_GRANTS 10000
 #define DEFAULT_MAX_SESSIONS 100000
+/* Sub-devices one gateway may have logged in at once (PROTOCOL.md §6). */
+#define DEFAULT_MAX_SUBDEVICES 2000
 /* Longest line of a CSV file, without its line end. */
 #define MAX_LINE_LEN 511
 /* A registration session is closed this long after its CONNECT was
@@ -540,6 +562,12 @@ enum rights {
     RIGHTS_REGISTER,   /* a registration: its reply only, then closed */
 };
 
+/* A sub-device that a gateway logged in (PROTOCOL.md §6). */
+struct subdev_ref {
+    char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];
+    char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+};
+
 struct session {
     const struct mosquitto *client; /* the key; NULL in a free slot */
     unsigned char rights;
@@ -547,6 +575,10 @@ struct session {
     char device_name[ALIYUN_MQTT_DEVICE_NAME_SIZE];
     const char *reply_topic; /* RIGHTS_REGISTER: /ext/register or /ext/regnwl */
     long long close_at;      /* RIGHTS_REGISTER: when the broker closes it (ms) */
+    /* RIGHTS_DEVICE: the sub-devices this client logged in as a gateway
+     * (heap, owned by the session; freed when it is dropped). */
+    struct subdev_ref *subs;
+    size_t sub_count, sub_cap;
 };
 
 /* Open addressing by client pointer, linear probing, at most half full;
@@ -600,8 +632,9 @@ static int session_put(struct sessions *s, const struct session *session) {
         }
         slot = &s->slots[session_slot(s, session->client)];
         s->count++;
-    } else if (slot->rights == RIGHTS_REGISTER) {
-        s->registrations--;
+    } else {
+        if (slot->rights == RIGHTS_REGISTER) s->registrations--;
+        if (slot->subs != session->subs) free(slot->subs);
     }
     *slot = *session;
     if (slot->rights == RIGHTS_REGISTER) s->registrations++;
@@ -614,6 +647,7 @@ static void session_drop(struct sessions *s, const struct mosquitto *client) {
     struct session *found = session_find(s, client);
     if (!found) return;
     if (found->rights == RIGHTS_REGISTER) s->registrations--;
+    free(found->subs);
     s->count--;
     size_t mask = s->slot_count - 1;
     size_t hole = (size_t)(found - s->slots);
@@ -632,8 +666,8 @@ static void session_drop(struct sessions *s, const struct mosquitto *client) {
 
 /* ---- Topic rights -------------------------------------------------------- */
 
-/* Who a device session is. A gateway would add its sub-devices here, and
- * device_may_use would look them up. */
+/* Who a device session is: the device itself, or one of the sub-devices
+ * it logged in as a gateway. */
 struct identity {
     const char *product_key;
     const char *device_name;
@@ -709,6 +743,18 @@ static int device_may_use(const struct identity *id, const char *topic, int acce
     return 0;
 }
 
+/* Whether the client of session s may use topic: as its own device, or as
+ * the gateway of a sub-device it logged in. */
+static int session_may_use(const struct session *s, const char *topic, int access) {
+    const struct identity id = {s->product_key, s->device_name};
+    if (device_may_use(&id, topic, access)) return 1;
+    for (size_t i = 0; i < s->sub_count; i++) {
+        const struct identity sub = {s->subs[i].product_key, s->subs[i].device_name};
+        if (device_may_use(&sub, topic, access)) return 1;
+    }
+    return 0;
+}
+
 /* ---- The plugin ---------------------------------------------------------- */
 
 struct plugin {
@@ -720,6 +766,7 @@ struct plugin {
     size_t grant_count, grant_capacity, max_grants;
     unsigned long long grants_issued;
     int check_secure_mode, listener_tls; /* listener_tls: -1 when not given */
+    size_t max_subdevices;               /* logged in per gateway at once */
     /* Set by a reload, cleared by the next TICK: Mosquitto then checks
      * every connected client again (BASIC_AUTH with the CONNECT's fields). */
     int rechecking;
@@ -947,6 +994,26 @@ static int token_auth(struct plugin *p, struct mosquitto *client, const struct t
     return admit(p, client, RIGHTS_DEVICE, tok->product_key, tok->device_name, NULL);
 }
 
+/* Refuses a CONNECT that aliyun_mqtt_verify (or _identify) turned down
+ * with st, naming the first problem aliyun_mqtt_explain finds in its fields
+ * (with the secret, when one is known), then the status. */
+static int refuse_explained(const struct mosquitto_evt_basic_auth *ev, aliyun_mqtt_status st,
+                            const char *secret, int keepalive) {
+    aliyun_mqtt_explanation ex;
+    char why[256];
+    if (aliyun_mqtt_explain(mosquitto_client_id(ev->client), ev->username, ev->password, secret,
+                            keepalive, &ex) == ALIYUN_MQTT_OK &&
+        ex.verdict != ALIYUN_MQTT_VERDICT_ACCEPTED && ex.verdict != ALIYUN_MQTT_VERDICT_UNCHECKED) {
+        snprintf(why, sizeof why, "%s (%s)", aliyun_mqtt_verdict_str(ex.verdict),
+                 aliyun_mqtt_status_name(st));
+    } else {
+        snprintf(why, sizeof why, "%s", aliyun_mqtt_status_name(st));
+    }
+    /* The explanation holds the password the secret makes. */
+    memset(&ex, 0, sizeof ex);
+    return refuse(mosquitto_client_id(ev->client), ev->username, why);
+}
+
 static int on_basic_auth(int event, void *event_data, void *userdata) {
     (void)event;
     const struct mosquitto_evt_basic_auth *ev = event_data;
@@ -973,7 +1040,7 @@ static int on_basic_auth(int event, void *event_data, void *userdata) {
     }
     aliyun_mqtt_verify_info info;
     aliyun_mqtt_status st = aliyun_mqtt_verify_identify(client_id, ev->username, &info);
-    if (st != ALIYUN_MQTT_OK) return refuse(client_id, ev->username, aliyun_mqtt_status_name(st));
+    if (st != ALIYUN_MQTT_OK) return refuse_explained(ev, st, NULL, keepalive);
     int registration =
         info.auth_type == ALIYUN_MQTT_AUTH_REGISTER || info.auth_type == ALIYUN_MQTT_AUTH_REGNWL;
     /* PROTOCOL.md §2.2: the keep-alive is not checked during registration. */
@@ -997,9 +1064,610 @@ static int on_basic_auth(int event, void *event_data, void *userdata) {
         secret = dev->device_secret;
     }
     st = aliyun_mqtt_verify(client_id, ev->username, ev->password, secret, &info);
-    if (st != ALIYUN_MQTT_OK) return refuse(client_id, ev->username, aliyun_mqtt_status_name(st));
+    /* PROTOCOL.md §2.2: no keep-alive check for a registration. */
+    if (st != ALIYUN_MQTT_OK) {
+        return refuse_explained(ev, st, secret, registration ? -1 : keepalive);
+    }
     if (registration) return registered(p, ev->client, ev->username, &info);
     return admit(p, ev->client, RIGHTS_DEVICE, info.product_key, info.device_name, NULL);
+}
+
+/* ---- Reading a gateway's JSON ------------------------------------------ */
+
+/* A strict JSON reader for the payloads a gateway publishes: the text is
+ * split into tokens in document order (an object's tokens are its keys and
+ * values in turn), each of which knows the token after its value. */
+enum jkind { JOBJECT, JARRAY, JSTRING, JPRIMITIVE };
+
+struct jtok {
+    enum jkind kind;
+    size_t start, end; /* its text; a string's without the quotes */
+    size_t count;      /* members of an object, elements of an array */
+    size_t next;       /* the token after this one's value */
+};
+
+struct json {
+    const char *text;
+    size_t len, pos;
+    struct jtok *toks;
+    size_t n, cap;
+};
+
+#define JSON_MAX_DEPTH 8
+#define JSON_MAX_LEN 65536 /* a batch of 50 is about 18 KB */
+#define JSON_NONE SIZE_MAX
+
+static void j_space(struct json *j) {
+    while (j->pos < j->len && strchr(" \t\r\n", j->text[j->pos]) && j->text[j->pos]) j->pos++;
+}
+
+static int j_hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static size_t j_push(struct json *j, enum jkind kind) {
+    if (j->n == j->cap) return JSON_NONE;
+    struct jtok *t = &j->toks[j->n];
+    t->kind = kind;
+    t->start = t->end = j->pos;
+    t->count = 0;
+    t->next = j->n + 1;
+    return j->n++;
+}
+
+/* A string, at its opening quote. */
+static int j_string(struct json *j) {
+    size_t t = j_push(j, JSTRING);
+    if (t == JSON_NONE) return -1;
+    j->toks[t].start = ++j->pos;
+    while (j->pos < j->len) {
+        unsigned char c = (unsigned char)j->text[j->pos];
+        if (c == '"') {
+            j->toks[t].end = j->pos++;
+            return 0;
+        }
+        if (c < 0x20) return -1;
+        if (c != '\\') {
+            j->pos++;
+            continue;
+        }
+        if (j->pos + 1 >= j->len) return -1;
+        char e = j->text[j->pos + 1];
+        if (e == 'u') {
+            if (j->pos + 6 > j->len) return -1;
+            for (size_t k = 2; k < 6; k++) {
+                if (j_hex(j->text[j->pos + k]) < 0) return -1;
+            }
+            j->pos += 6;
+        } else if (e != '\0' && strchr("\"\\/bfnrt", e)) {
+            j->pos += 2;
+        } else {
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static int j_digit_run(const char *s, size_t n, size_t *i) {
+    size_t start = *i;
+    while (*i < n && s[*i] >= '0' && s[*i] <= '9') (*i)++;
+    return *i > start;
+}
+
+/* true, false, null or a number as JSON writes it. */
+static int j_primitive(struct json *j) {
+    size_t t = j_push(j, JPRIMITIVE);
+    if (t == JSON_NONE) return -1;
+    size_t start = j->pos;
+    const char *allowed = "0123456789+-.eEtrufalsn";
+    while (j->pos < j->len && j->text[j->pos] && strchr(allowed, j->text[j->pos])) j->pos++;
+    const char *s = j->text + start;
+    size_t n = j->pos - start, i = 0;
+    j->toks[t].end = j->pos;
+    if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
+        (n == 4 && memcmp(s, "null", 4) == 0)) {
+        return 0;
+    }
+    if (i < n && s[i] == '-') i++;
+    if (i < n && s[i] == '0') i++;
+    else if (!j_digit_run(s, n, &i)) return -1;
+    if (i < n && s[i] == '.' && (++i, !j_digit_run(s, n, &i))) return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        if (!j_digit_run(s, n, &i)) return -1;
+    }
+    return i == n ? 0 : -1;
+}
+
+static int j_value(struct json *j, int depth);
+
+/* An object or an array, at its opening bracket. */
+static int j_container(struct json *j, int depth, int object) {
+    size_t t = j_push(j, object ? JOBJECT : JARRAY);
+    if (t == JSON_NONE || depth >= JSON_MAX_DEPTH) return -1;
+    char close = object ? '}' : ']';
+    j->pos++;
+    j_space(j);
+    if (j->pos < j->len && j->text[j->pos] == close) {
+        j->pos++;
+    } else {
+        for (;;) {
+            if (object) {
+                j_space(j);
+                if (j->pos >= j->len || j->text[j->pos] != '"' || j_string(j) != 0) return -1;
+                j_space(j);
+                if (j->pos >= j->len || j->text[j->pos] != ':') return -1;
+                j->pos++;
+            }
+            if (j_value(j, depth + 1) != 0) return -1;
+            j->toks[t].count++;
+            j_space(j);
+            if (j->pos >= j->len) return -1;
+            char c = j->text[j->pos++];
+            if (c == close) break;
+            if (c != ',') return -1;
+        }
+    }
+    j->toks[t].end = j->pos;
+    j->toks[t].next = j->n;
+    return 0;
+}
+
+static int j_value(struct json *j, int depth) {
+    j_space(j);
+    if (j->pos >= j->len) return -1;
+    char c = j->text[j->pos];
+    if (c == '{' || c == '[') return j_container(j, depth, c == '{');
+    if (c == '"') return j_string(j);
+    return j_primitive(j);
+}
+
+/* Parses one JSON value filling the whole text; 0 on success. The tokens
+ * are on the heap: free j->toks in any case. */
+static int j_parse(struct json *j, const char *text, size_t len) {
+    memset(j, 0, sizeof *j);
+    if (!text || len == 0 || len > JSON_MAX_LEN) return -1;
+    j->text = text;
+    j->len = len;
+    j->cap = len / 2 + 2; /* every token takes two bytes but the last */
+    j->toks = calloc(j->cap, sizeof *j->toks);
+    if (!j->toks || j_value(j, 0) != 0) return -1;
+    j_space(j);
+    return j->pos == j->len ? 0 : -1;
+}
+
+/* The value of member key of object o; JSON_NONE when o is no object, or
+ * the key is absent or repeated. */
+static size_t j_member(const struct json *j, size_t o, const char *key) {
+    if (o == JSON_NONE || j->toks[o].kind != JOBJECT) return JSON_NONE;
+    size_t found = JSON_NONE, k = o + 1, n = strlen(key);
+    for (size_t m = 0; m < j->toks[o].count; m++) {
+        const struct jtok *kt = &j->toks[k];
+        if (kt->end - kt->start == n && memcmp(j->text + kt->start, key, n) == 0) {
+            if (found != JSON_NONE) return JSON_NONE;
+            found = k + 1;
+        }
+        k = j->toks[k + 1].next;
+    }
+    return found;
+}
+
+/* Element i of array a (i < its count). */
+static size_t j_element(const struct json *j, size_t a, size_t i) {
+    size_t e = a + 1;
+    while (i-- > 0) e = j->toks[e].next;
+    return e;
+}
+
+/* String t, unescaped, into out: 0, or -1 when t is no string, holds a
+ * character outside printable ASCII or does not fit in cap - 1 bytes. */
+static int j_text(const struct json *j, size_t t, char *out, size_t cap) {
+    if (t == JSON_NONE || j->toks[t].kind != JSTRING) return -1;
+    size_t n = 0;
+    for (size_t i = j->toks[t].start; i < j->toks[t].end; i++) {
+        unsigned c = (unsigned char)j->text[i];
+        if (c == '\\') {
+            char e = j->text[++i];
+            if (e == 'u') {
+                c = 0;
+                for (size_t k = 1; k <= 4; k++) c = c * 16 + (unsigned)j_hex(j->text[i + k]);
+                i += 4;
+            } else {
+                c = (unsigned char)e; /* \" \\ \/; the others are control bytes */
+                if (strchr("bfnrt", e)) c = 0;
+            }
+        }
+        if (c < 0x20 || c > 0x7e || n + 1 >= cap) return -1;
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* A decimal number of 1 to 20 digits within uint64_t, written as a JSON
+ * string or number: its digits as written into out (cap >= 21) and its
+ * value into *value. */
+static int j_digits(const struct json *j, size_t t, char *out, size_t cap, uint64_t *value) {
+    if (t == JSON_NONE) return -1;
+    const struct jtok *tok = &j->toks[t];
+    if (tok->kind != JSTRING && tok->kind != JPRIMITIVE) return -1;
+    size_t n = tok->end - tok->start;
+    if (n == 0 || n > 20 || n >= cap) return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = j->text[tok->start + i];
+        if (c < '0' || c > '9') return -1;
+        unsigned d = (unsigned)(c - '0');
+        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+        out[i] = c;
+    }
+    out[n] = '\0';
+    *value = v;
+    return 0;
+}
+
+/* ---- A gateway's sub-devices (PROTOCOL.md §6) and time (§7) ------------ */
+
+/* The platform's reply codes for sub-device sessions. */
+#define CODE_SUCCESS 200
+#define CODE_BAD_REQUEST 460
+#define CODE_TOO_MANY_SUBDEVICES 428
+#define CODE_NO_TOPOLOGY 6401
+#define CODE_DEVICE_NOT_FOUND 6100
+#define CODE_INVALID_SIGN 6287
+
+static const char *code_message(int code) {
+    switch (code) {
+    case CODE_SUCCESS: return "success";
+    case CODE_BAD_REQUEST: return "request parameter error";
+    case CODE_TOO_MANY_SUBDEVICES: return "too many subdevices under gateway";
+    case CODE_NO_TOPOLOGY: return "topo relation not exist";
+    case CODE_DEVICE_NOT_FOUND: return "device not found";
+    case CODE_INVALID_SIGN: return "invalid sign";
+    default: return "server error";
+    }
+}
+
+/* Whether topic is the topic of kind for device pk/dn; reply, when given,
+ * receives the topic of kind + 1 (its reply). */
+static int is_topic(uint32_t kind, const char *pk, const char *dn, const char *topic,
+                    char reply[ALIYUN_MQTT_TOPIC_SIZE]) {
+    char want[ALIYUN_MQTT_TOPIC_SIZE];
+    if (aliyun_mqtt_topic(kind, pk, dn, want, sizeof want, NULL) != ALIYUN_MQTT_OK) return 0;
+    if (strcmp(want, topic) != 0) return 0;
+    if (!reply) return 1;
+    return aliyun_mqtt_topic(kind + 1, pk, dn, reply, ALIYUN_MQTT_TOPIC_SIZE, NULL) ==
+           ALIYUN_MQTT_OK;
+}
+
+static long long epoch_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Publishes payload to one client at QoS 0, as the platform answers. */
+static void publish_to(const char *client_id, const char *topic, const char *payload) {
+    int rc = mosquitto_broker_publish_copy(client_id, topic, (int)strlen(payload), payload, 0,
+                                           false, NULL);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        mosquitto_log_printf(MOSQ_LOG_WARNING, LOG_PREFIX "publish on %s failed: %d", topic, rc);
+    }
+}
+
+/* {"id":..,"code":..,"message":..,"data":..}: data is the one sub-device
+ * (an object, {} when unnamed) or, with as_list, the array of them. */
+static void send_gateway_reply(const char *client_id, const char *topic, const char *id, int code,
+                               const struct subdev_ref *devs, size_t n, int as_list) {
+    size_t cap = 160 + n * (sizeof(struct subdev_ref) + 40);
+    char *out = malloc(cap);
+    if (!out) return;
+    size_t len = (size_t)snprintf(out, cap,
+                                  "{\"id\":\"%s\",\"code\":%d,\"message\":\"%s\",\"data\":%s", id,
+                                  code, code_message(code), as_list ? "[" : "");
+    for (size_t i = 0; i < n; i++) {
+        if (!devs[i].product_key[0]) continue;
+        len += (size_t)snprintf(out + len, cap - len, "%s{\"productKey\":\"%s\",\"deviceName\":\"%s\"}",
+                                as_list && out[len - 1] == '}' ? "," : "", devs[i].product_key,
+                                devs[i].device_name);
+        if (!as_list) break;
+    }
+    if (!as_list && (n == 0 || !devs[0].product_key[0])) len += (size_t)snprintf(out + len, cap - len, "{}");
+    snprintf(out + len, cap - len, "%s}", as_list ? "]" : "");
+    publish_to(client_id, topic, out);
+    free(out);
+}
+
+/* hmacmd5, hmacsha1 or hmacsha256, in any case. */
+static int sign_method_named(const char *name, uint32_t *out) {
+    if (strcasecmp(name, "hmacmd5") == 0) *out = ALIYUN_MQTT_HMAC_MD5;
+    else if (strcasecmp(name, "hmacsha1") == 0) *out = ALIYUN_MQTT_HMAC_SHA1;
+    else if (strcasecmp(name, "hmacsha256") == 0) *out = ALIYUN_MQTT_HMAC_SHA256;
+    else return -1;
+    return 0;
+}
+
+/* The sub-device named by entry e (its productKey and deviceName) into
+ * *who; a reply code: CODE_SUCCESS when both are valid. */
+static int read_subdev(const struct json *j, size_t e, struct subdev_ref *who) {
+    memset(who, 0, sizeof *who);
+    char pk[ALIYUN_MQTT_PRODUCT_KEY_SIZE], dn[ALIYUN_MQTT_DEVICE_NAME_SIZE];
+    if (j_text(j, j_member(j, e, "productKey"), pk, sizeof pk) != 0 ||
+        j_text(j, j_member(j, e, "deviceName"), dn, sizeof dn) != 0 ||
+        check_device(pk, dn, "x") != ALIYUN_MQTT_OK) {
+        return CODE_BAD_REQUEST;
+    }
+    strcpy(who->product_key, pk);
+    strcpy(who->device_name, dn);
+    return CODE_SUCCESS;
+}
+
+/* Checks one sub-device of a login (entry e; method_tok the batch's
+ * signMethod, or JSON_NONE) against the secrets file: the reply code. */
+static int check_login(const struct plugin *p, const struct session *gw, const struct json *j,
+                       size_t e, size_t method_tok, struct subdev_ref *who) {
+    int code = read_subdev(j, e, who);
+    if (code != CODE_SUCCESS) return code;
+    char cid[ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN + 1], ts[21], sign[ALIYUN_MQTT_PASSWORD_SIZE];
+    char method[16];
+    uint64_t ts_ms;
+    size_t m = j_member(j, e, "signMethod");
+    if (m == JSON_NONE) m = method_tok;
+    uint32_t sign_method;
+    /* The timestamp is signed as written: one with leading zeros, which
+     * the library never writes, is refused with the parameters. */
+    if (j_text(j, j_member(j, e, "clientId"), cid, sizeof cid) != 0 || !cid[0] ||
+        j_digits(j, j_member(j, e, "timestamp"), ts, sizeof ts, &ts_ms) != 0 ||
+        (ts[0] == '0' && ts[1]) || j_text(j, j_member(j, e, "sign"), sign, sizeof sign) != 0 ||
+        j_text(j, m, method, sizeof method) != 0 || sign_method_named(method, &sign_method) != 0) {
+        return CODE_BAD_REQUEST;
+    }
+    /* A device is never in its own topology. */
+    if (strcmp(who->product_key, gw->product_key) == 0 &&
+        strcmp(who->device_name, gw->device_name) == 0) {
+        return CODE_NO_TOPOLOGY;
+    }
+    const struct device *dev =
+        table_find(&p->tables.devices, (struct key){who->product_key, who->device_name});
+    if (!dev) return CODE_DEVICE_NOT_FOUND;
+    /* The sign the library makes for these fields, read back out of the
+     * login payload it writes. */
+    aliyun_mqtt_subdev sub;
+    memset(&sub, 0, sizeof sub);
+    sub.product_key = who->product_key;
+    sub.device_name = who->device_name;
+    sub.device_secret = dev->device_secret;
+    sub.client_id = cid;
+    sub.timestamp_ms = ts_ms;
+    char payload[ALIYUN_MQTT_SUBDEV_LOGIN_SIZE];
+    char want[ALIYUN_MQTT_PASSWORD_SIZE] = "";
+    if (aliyun_mqtt_subdev_login(0, sign_method, &sub, payload, sizeof payload, NULL) !=
+        ALIYUN_MQTT_OK) {
+        code = CODE_BAD_REQUEST; /* e.g. a client id the library refuses */
+    } else {
+        const char *at = strstr(payload, "\"sign\":\"");
+        size_t n = at ? strcspn(at + 8, "\"") : 0;
+        if (n > 0 && n < sizeof want) {
+            memcpy(want, at + 8, n);
+            want[n] = '\0';
+        }
+        for (char *c = sign; *c; c++) {
+            if (*c >= 'A' && *c <= 'F') *c = (char)(*c - 'A' + 'a');
+        }
+        code = want[0] && same_string(want, sign) ? CODE_SUCCESS : CODE_INVALID_SIGN;
+    }
+    memset(payload, 0, sizeof payload);
+    memset(want, 0, sizeof want);
+    return code;
+}
+
+static size_t find_subdev(const struct session *s, const struct subdev_ref *who) {
+    for (size_t i = 0; i < s->sub_count; i++) {
+        if (strcmp(s->subs[i].product_key, who->product_key) == 0 &&
+            strcmp(s->subs[i].device_name, who->device_name) == 0) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static void remove_subdev(struct session *s, size_t i) {
+    s->subs[i] = s->subs[--s->sub_count];
+}
+
+/* Logs in the checked sub-devices who[0..n) under gateway gw: all, or
+ * none when gw would hold more than max_subdevices. A sub-device that
+ * another gateway holds moves to gw. Returns the reply code. */
+static int log_in(struct plugin *p, struct session *gw, const struct subdev_ref *who, size_t n) {
+    size_t fresh = 0;
+    for (size_t i = 0; i < n; i++) fresh += find_subdev(gw, &who[i]) == SIZE_MAX;
+    if (gw->sub_count + fresh > p->max_subdevices) return CODE_TOO_MANY_SUBDEVICES;
+    if (gw->sub_count + fresh > gw->sub_cap) {
+        size_t cap = gw->sub_cap ? gw->sub_cap : 8;
+        while (cap < gw->sub_count + fresh) cap *= 2;
+        struct subdev_ref *grown = realloc(gw->subs, cap * sizeof *grown);
+        if (!grown) return 500;
+        gw->subs = grown;
+        gw->sub_cap = cap;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < p->sessions.slot_count; k++) {
+            struct session *other = &p->sessions.slots[k];
+            size_t at;
+            if (other == gw || !other->client || !other->sub_count) continue;
+            if ((at = find_subdev(other, &who[i])) != SIZE_MAX) remove_subdev(other, at);
+        }
+        if (find_subdev(gw, &who[i]) == SIZE_MAX) gw->subs[gw->sub_count++] = who[i];
+        mosquitto_log_printf(MOSQ_LOG_NOTICE, LOG_PREFIX "gateway %s/%s: sub-device %s/%s logged in",
+                             gw->product_key, gw->device_name, who[i].product_key,
+                             who[i].device_name);
+    }
+    return CODE_SUCCESS;
+}
+
+static void log_refused(const struct session *gw, const char *what, int code,
+                        const struct subdev_ref *who) {
+    mosquitto_log_printf(MOSQ_LOG_NOTICE, LOG_PREFIX "gateway %s/%s: %s of %s/%s refused: %d %s",
+                         gw->product_key, gw->device_name, what,
+                         who->product_key[0] ? who->product_key : "?",
+                         who->product_key[0] ? who->device_name : "?", code, code_message(code));
+}
+
+/* A login (one sub-device: batch 0) or batch login; replies on reply. */
+static void on_login(struct plugin *p, struct session *gw, const struct json *j, int batch,
+                     const char *id, const char *client_id, const char *reply) {
+    size_t params = j_member(j, 0, "params");
+    size_t list = batch ? j_member(j, params, "deviceList") : params;
+    size_t n = batch ? (list != JSON_NONE && j->toks[list].kind == JARRAY ? j->toks[list].count : 0)
+                     : (list != JSON_NONE);
+    struct subdev_ref who[ALIYUN_MQTT_SUBDEV_BATCH_MAX];
+    if (n == 0 || n > ALIYUN_MQTT_SUBDEV_BATCH_MAX) {
+        struct subdev_ref none;
+        memset(&none, 0, sizeof none);
+        log_refused(gw, batch ? "batch login" : "login", CODE_BAD_REQUEST, &none);
+        send_gateway_reply(client_id, reply, id, CODE_BAD_REQUEST, NULL, 0, batch);
+        return;
+    }
+    size_t method = batch ? j_member(j, params, "signMethod") : JSON_NONE;
+    int code = CODE_SUCCESS;
+    size_t failed = 0;
+    struct subdev_ref bad[ALIYUN_MQTT_SUBDEV_BATCH_MAX];
+    for (size_t i = 0; i < n; i++) {
+        size_t e = batch ? j_element(j, list, i) : list;
+        int c = check_login(p, gw, j, e, method, &who[i]);
+        if (c == CODE_SUCCESS) continue;
+        log_refused(gw, "login", c, &who[i]);
+        if (code == CODE_SUCCESS) code = c;
+        bad[failed++] = who[i];
+    }
+    if (code == CODE_SUCCESS) {
+        code = log_in(p, gw, who, n);
+        if (code != CODE_SUCCESS) log_refused(gw, "login", code, &who[0]);
+    }
+    /* Success names every sub-device; a refusal the ones refused (all of
+     * them when the gateway would hold too many). */
+    if (code == CODE_SUCCESS || failed == 0) {
+        send_gateway_reply(client_id, reply, id, code, who, n, batch);
+    } else {
+        send_gateway_reply(client_id, reply, id, code, bad, failed, batch);
+    }
+}
+
+/* A logout or batch logout: the named sub-devices leave gw. A sub-device
+ * gw does not hold is no error; one not in the secrets file is. */
+static void on_logout(struct plugin *p, struct session *gw, const struct json *j, int batch,
+                      const char *id, const char *client_id, const char *reply) {
+    size_t params = j_member(j, 0, "params");
+    size_t n = batch ? (params != JSON_NONE && j->toks[params].kind == JARRAY ? j->toks[params].count : 0)
+                     : (params != JSON_NONE);
+    struct subdev_ref who[ALIYUN_MQTT_SUBDEV_BATCH_MAX];
+    int code = n == 0 || n > ALIYUN_MQTT_SUBDEV_BATCH_MAX ? CODE_BAD_REQUEST : CODE_SUCCESS;
+    for (size_t i = 0; code == CODE_SUCCESS && i < n; i++) {
+        code = read_subdev(j, batch ? j_element(j, params, i) : params, &who[i]);
+        if (code == CODE_SUCCESS &&
+            !table_find(&p->tables.devices, (struct key){who[i].product_key, who[i].device_name})) {
+            code = CODE_DEVICE_NOT_FOUND;
+        }
+        if (code != CODE_SUCCESS) {
+            log_refused(gw, "logout", code, &who[i]);
+            send_gateway_reply(client_id, reply, id, code, &who[i], 1, batch);
+            return;
+        }
+    }
+    if (code != CODE_SUCCESS) {
+        send_gateway_reply(client_id, reply, id, code, NULL, 0, batch);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t at = find_subdev(gw, &who[i]);
+        if (at != SIZE_MAX) remove_subdev(gw, at);
+        mosquitto_log_printf(MOSQ_LOG_NOTICE, LOG_PREFIX "gateway %s/%s: sub-device %s/%s logged out%s",
+                             gw->product_key, gw->device_name, who[i].product_key,
+                             who[i].device_name, at == SIZE_MAX ? " (was not logged in)" : "");
+    }
+    send_gateway_reply(client_id, reply, id, CODE_SUCCESS, who, n, batch);
+}
+
+/* PROTOCOL.md §7: answers {"deviceSendTime":".."} on the response topic
+ * with the broker's clock. A malformed request gets no answer. */
+static void on_ntp(const struct json *j, int parsed, long long received, const char *client_id,
+                   const char *response) {
+    char sent[21];
+    uint64_t value;
+    if (!parsed || j_digits(j, j_member(j, 0, "deviceSendTime"), sent, sizeof sent, &value) != 0) {
+        char shown[4 * LOG_FIELD_MAX + 4];
+        mosquitto_log_printf(MOSQ_LOG_NOTICE,
+                             LOG_PREFIX "ntp: client_id=\"%s\" sent no deviceSendTime: not answered",
+                             log_field(shown, client_id));
+        return;
+    }
+    char out[128];
+    snprintf(out, sizeof out,
+             "{\"deviceSendTime\":\"%s\",\"serverRecvTime\":\"%lld\",\"serverSendTime\":\"%lld\"}",
+             sent, received, epoch_ms());
+    publish_to(client_id, response, out);
+}
+
+/* Every PUBLISH a client sends, after its ACL check: the gateway's session
+ * messages and NTP requests are answered; each message then goes on like
+ * any other. */
+static int on_message(int event, void *event_data, void *userdata) {
+    (void)event;
+    const struct mosquitto_evt_message *ev = event_data;
+    struct plugin *p = userdata;
+    long long received = epoch_ms();
+    struct session *s = session_find(&p->sessions, ev->client);
+    if (!s || s->rights != RIGHTS_DEVICE || !ev->topic || strncmp(ev->topic, "/ext/", 5) != 0) {
+        return MOSQ_ERR_SUCCESS;
+    }
+    const char *client_id = mosquitto_client_id(ev->client);
+    char reply[ALIYUN_MQTT_TOPIC_SIZE];
+    static const uint32_t kinds[] = {ALIYUN_MQTT_TOPIC_LOGIN, ALIYUN_MQTT_TOPIC_BATCH_LOGIN, ALIYUN_MQTT_TOPIC_LOGOUT, ALIYUN_MQTT_TOPIC_BATCH_LOGOUT};
+    uint32_t kind = 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !kind; i++) {
+        if (is_topic(kinds[i], s->product_key, s->device_name, ev->topic, reply)) kind = kinds[i];
+    }
+    /* NTP: the gateway's own, or a sub-device's through its gateway. */
+    int ntp = is_topic(ALIYUN_MQTT_TOPIC_NTP_REQUEST, s->product_key, s->device_name, ev->topic, NULL);
+    for (size_t i = 0; !ntp && i < s->sub_count; i++) {
+        ntp = is_topic(ALIYUN_MQTT_TOPIC_NTP_REQUEST, s->subs[i].product_key, s->subs[i].device_name, ev->topic,
+                       NULL);
+    }
+    if (!kind && !ntp) return MOSQ_ERR_SUCCESS;
+    struct json j;
+    int parsed = j_parse(&j, ev->payload, ev->payloadlen) == 0 && j.toks[0].kind == JOBJECT;
+    if (ntp) {
+        /* The response topic is the request's with its last level changed. */
+        snprintf(reply, sizeof reply, "%.*s/response",
+                 (int)(strrchr(ev->topic, '/') - ev->topic), ev->topic);
+        on_ntp(&j, parsed, received, client_id, reply);
+    } else {
+        char id[21] = "0";
+        uint64_t value;
+        if (!parsed || j_digits(&j, j_member(&j, 0, "id"), id, sizeof id, &value) != 0 ||
+            value > UINT32_MAX) {
+            strcpy(id, "0");
+            parsed = 0;
+        }
+        int batch = kind == ALIYUN_MQTT_TOPIC_BATCH_LOGIN || kind == ALIYUN_MQTT_TOPIC_BATCH_LOGOUT;
+        if (!parsed) {
+            struct subdev_ref none;
+            memset(&none, 0, sizeof none);
+            log_refused(s, "message", CODE_BAD_REQUEST, &none);
+            send_gateway_reply(client_id, reply, id, CODE_BAD_REQUEST, NULL, 0, batch);
+        } else if (kind == ALIYUN_MQTT_TOPIC_LOGIN || kind == ALIYUN_MQTT_TOPIC_BATCH_LOGIN) {
+            on_login(p, s, &j, batch, id, client_id, reply);
+        } else {
+            on_logout(p, s, &j, batch, id, client_id, reply);
+        }
+    }
+    free(j.toks);
+    return MOSQ_ERR_SUCCESS;
 }
 
 static const char *access_name(int access) {
@@ -1021,8 +1689,7 @@ static int on_acl_check(int event, void *event_data, void *userdata) {
     struct session *s = session_find(&p->sessions, ev->client);
     int allowed = 0;
     if (s && ev->topic && s->rights == RIGHTS_DEVICE) {
-        const struct identity id = {s->product_key, s->device_name};
-        allowed = device_may_use(&id, ev->topic, ev->access);
+        allowed = session_may_use(s, ev->topic, ev->access);
     } else if (s && ev->topic && s->rights == RIGHTS_REGISTER) {
         /* Its reply passes no check in Mosquitto 2.0.11; a broker that
          * checks it finds it allowed. No device may publish there. */
@@ -1042,6 +1709,13 @@ static int on_disconnect(int event, void *event_data, void *userdata) {
     (void)event;
     const struct mosquitto_evt_disconnect *ev = event_data;
     struct plugin *p = userdata;
+    const struct session *s = session_find(&p->sessions, ev->client);
+    if (s && s->sub_count) {
+        mosquitto_log_printf(MOSQ_LOG_NOTICE,
+                             LOG_PREFIX "gateway %s/%s disconnected: its %zu sub-devices are "
+                                        "logged out",
+                             s->product_key, s->device_name, s->sub_count);
+    }
     session_drop(&p->sessions, ev->client);
     return MOSQ_ERR_SUCCESS;
 }
@@ -1113,13 +1787,14 @@ static const struct {
     MOSQ_FUNC_generic_callback cb;
 } CALLBACKS[] = {
     {MOSQ_EVT_BASIC_AUTH, on_basic_auth}, {MOSQ_EVT_ACL_CHECK, on_acl_check},
-    {MOSQ_EVT_DISCONNECT, on_disconnect}, {MOSQ_EVT_TICK, on_tick},
-    {MOSQ_EVT_RELOAD, on_reload},
+    {MOSQ_EVT_MESSAGE, on_message},       {MOSQ_EVT_DISCONNECT, on_disconnect},
+    {MOSQ_EVT_TICK, on_tick},             {MOSQ_EVT_RELOAD, on_reload},
 };
 #define CALLBACK_COUNT (sizeof CALLBACKS / sizeof CALLBACKS[0])
 
 static void free_plugin(struct plugin *p) {
     free_tables(&p->tables);
+    for (size_t i = 0; i < p->sessions.slot_count; i++) free(p->sessions.slots[i].subs);
     /* The grants hold device tokens. */
     if (p->grants) memset(p->grants, 0, p->grant_capacity * sizeof *p->grants);
     free(p->grants);
@@ -1170,6 +1845,11 @@ static int read_options(struct plugin *p, const struct mosquitto_opt *options, i
             if (parse_count(value, SIZE_MAX / (4 * sizeof(struct session)), &p->sessions.max) != 0) {
                 return bad_option(key, value, "a count of 1 or more");
             }
+        } else if (strcmp(key, "max_subdevices") == 0) {
+            if (parse_count(value, SIZE_MAX / (4 * sizeof(struct subdev_ref)), &p->max_subdevices) !=
+                0) {
+                return bad_option(key, value, "a count of 1 or more");
+            }
         } else if (strcmp(key, "check_secure_mode") == 0) {
             if (parse_bool(value, &p->check_secure_mode) != 0) {
                 return bad_option(key, value, "true or false");
@@ -1205,6 +1885,7 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
     p->id = identifier;
     p->max_grants = DEFAULT_MAX_GRANTS;
     p->sessions.max = DEFAULT_MAX_SESSIONS;
+    p->max_subdevices = DEFAULT_MAX_SUBDEVICES;
     p->listener_tls = -1;
     int rc = read_options(p, options, option_count);
     if (rc == MOSQ_ERR_SUCCESS) {
