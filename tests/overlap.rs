@@ -303,6 +303,24 @@ fn registration(
     a.obj(&reg)
 }
 
+/// `n` sub-devices (an array in one slot; each string in its own), with
+/// their secrets when the message signs.
+fn subdevs(a: &mut Arena, n: usize, secret: bool) -> *const aliyun_mqtt_subdev {
+    let mut subs: Vec<aliyun_mqtt_subdev> = Vec::new();
+    for i in 0..n {
+        let mut sub: aliyun_mqtt_subdev = unsafe { std::mem::zeroed() };
+        sub.product_key = a.str("a1B2c3D4e5F");
+        sub.device_name = a.str(["sensor-0001", "sensor-0002"][i]);
+        if secret {
+            sub.device_secret = a.str(DS);
+        }
+        sub.timestamp_ms = 1539421321846;
+        subs.push(sub);
+    }
+    a.put(subs.as_ptr().cast(), n * size_of::<aliyun_mqtt_subdev>())
+        .cast()
+}
+
 /// A digest of 32 bytes (its value does not matter here).
 const DIGEST: &str = "0123456789abcdef0123456789abcdef";
 
@@ -517,6 +535,56 @@ fn cases() -> Vec<(&'static str, Case)> {
             |a| (unsigned_registration(a), a.reply(DIGEST).0.cast::<u8>()),
             |(reg, digest), b, cap, l| aliyun_mqtt_register_body_from_digest(
                 reg, digest, 32, b, cap, l
+            )
+        ),
+        buf_case!(
+            "aliyun_mqtt_subdev_login",
+            |a| subdevs(a, 1, true),
+            |subs, b, cap, l| aliyun_mqtt_subdev_login(
+                7,
+                aliyun_mqtt_sign_method::ALIYUN_MQTT_HMAC_SHA256 as u32,
+                subs,
+                b,
+                cap,
+                l
+            )
+        ),
+        buf_case!(
+            "aliyun_mqtt_subdev_batch_login",
+            |a| subdevs(a, 2, true),
+            |subs, b, cap, l| aliyun_mqtt_subdev_batch_login(
+                7,
+                aliyun_mqtt_sign_method::ALIYUN_MQTT_HMAC_SHA1 as u32,
+                subs,
+                2,
+                b,
+                cap,
+                l
+            )
+        ),
+        buf_case!(
+            "aliyun_mqtt_subdev_batch_logout",
+            |a| subdevs(a, 2, false),
+            |subs, b, cap, l| aliyun_mqtt_subdev_batch_logout(7, subs, 2, b, cap, l)
+        ),
+        buf_case!(
+            "aliyun_mqtt_subdev_product_register",
+            |a| {
+                let mut r: aliyun_mqtt_subdev_registration = unsafe { std::mem::zeroed() };
+                r.product_key = a.str("a1B2c3D4e5F");
+                r.device_name = a.str("sensor-0002");
+                r.product_secret = a.str("pS3cr3tOfTheProduct0000000000001");
+                r.random = a.str("8Fk2mQ");
+                a.obj(&r)
+            },
+            |subs, b, cap, l| aliyun_mqtt_subdev_product_register(
+                7,
+                aliyun_mqtt_sign_method::ALIYUN_MQTT_HMAC_SHA256 as u32,
+                subs,
+                1,
+                b,
+                cap,
+                l
             )
         ),
         (

@@ -303,7 +303,26 @@ where
             buf,
             cap,
             out_len,
-            |w| CArray::new(items, count, format, w),
+            |w| {
+                let array = CArray::new(items, count, format, w)?;
+                // Every string an entry gives is checked against the outputs
+                // before anything is written (an overlap leaves them
+                // untouched); the other errors are the writer's to report,
+                // in its order.
+                if count <= ALIYUN_MQTT_SUBDEV_BATCH_MAX {
+                    for i in 0..count {
+                        match array.entry(i) {
+                            Ok(_) => {}
+                            Err(S::ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS) => {
+                                return Err(S::ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS)
+                            }
+                            // The writer stops here too.
+                            Err(_) => break,
+                        }
+                    }
+                }
+                Ok(array)
+            },
             |entries, out| {
                 let header = Header {
                     id,
