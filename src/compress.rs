@@ -12,12 +12,14 @@
 
 use crate::sign::wipe_words;
 
-/// Reads the block as 16 words, big- or little-endian.
-fn words(block: &[u8; 64], little_endian: bool) -> [u32; 16] {
+/// Reads the block as 16 words, little- or big-endian (`LE`). One copy of
+/// the code per byte order, so that each inlines into its caller as in a
+/// build with one method (a shared call costs 2 instructions a byte).
+fn words<const LE: bool>(block: &[u8; 64]) -> [u32; 16] {
     let (chunks, _) = block.as_chunks::<4>();
     core::array::from_fn(|i| {
         let b = chunks.get(i).copied().unwrap_or_default();
-        if little_endian {
+        if LE {
             u32::from_le_bytes(b)
         } else {
             u32::from_be_bytes(b)
@@ -31,6 +33,7 @@ fn at(w: &[u32; 16], i: usize) -> u32 {
 }
 
 /// Adds the working variables into the state.
+#[inline(always)]
 fn add_into(state: &mut [u32], vars: &[u32]) {
     for (s, v) in state.iter_mut().zip(vars) {
         *s = s.wrapping_add(*v);
@@ -58,7 +61,7 @@ static MD5_S: [u8; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15,
 #[cfg(feature = "hmac-md5")]
 #[allow(clippy::arithmetic_side_effects)] // i < 64: index arithmetic only
 pub fn md5(state: &mut [u32; 8], block: &[u8; 64]) {
-    let mut m = words(block, true);
+    let mut m = words::<true>(block);
     let [mut a, mut b, mut c, mut d, ..] = *state;
     for (i, k) in MD5_K.iter().enumerate() {
         let (f, g) = match i / 16 {
@@ -82,7 +85,7 @@ pub fn md5(state: &mut [u32; 8], block: &[u8; 64]) {
 #[cfg(feature = "hmac-sha1")]
 #[allow(clippy::arithmetic_side_effects)] // t < 80: index arithmetic only
 pub fn sha1(state: &mut [u32; 8], block: &[u8; 64]) {
-    let mut w = words(block, false);
+    let mut w = words::<false>(block);
     let [mut a, mut b, mut c, mut d, mut e, ..] = *state;
     // Four stages of 20 rounds as nested loops: `t / 20` would call the
     // software divider on Cortex-M0, which has no divide instruction.
@@ -158,7 +161,7 @@ fn round(a: u32, b: u32, c: u32, d: &mut u32, e: u32, f: u32, g: u32, h: &mut u3
 #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
 #[allow(clippy::arithmetic_side_effects)] // t < 64: index arithmetic only
 pub fn sha256(state: &mut [u32; 8], block: &[u8; 64]) {
-    let mut w = words(block, false);
+    let mut w = words::<false>(block);
     let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
     for (pass, ks) in SHA256_K.chunks_exact(16).enumerate() {
         if pass > 0 {
