@@ -1,7 +1,8 @@
 /* Firmware test image: signs the golden devices of PROTOCOL.md §1.8 with every sign method,
  * checks each result (a disabled method must be refused), measures the peak
- * stack of each library call by painting the stack, and reports over ARM
- * semihosting. Exit status 0 only when every check passed.
+ * stack of each library call by painting the stack, and reports over
+ * semihosting (Arm or RISC-V: startup.c of c_examples/firmware or
+ * c_examples/firmware_riscv). Exit status 0 only when every check passed.
  *
  * FW_HMAC_MD5, FW_HMAC_SHA1, FW_HMAC_SHA256, FW_SHA256 (0 or 1) say which
  * methods the linked library was built with. */
@@ -61,7 +62,11 @@ static aliyun_mqtt_status call_host(void) {
 static __attribute__((noinline)) uint32_t stack_used(aliyun_mqtt_status (*call)(void),
                                                      aliyun_mqtt_status *status) {
     uint32_t sp;
+#if defined(__riscv)
+    __asm__ volatile("mv %0, sp" : "=r"(sp));
+#else
     __asm__ volatile("mov %0, sp" : "=r"(sp));
+#endif
     volatile uint32_t *limit = (volatile uint32_t *)(sp - 16);
     for (volatile uint32_t *p = _stack_bottom; p < limit; p++) *p = PAINT;
     *status = call();
