@@ -6,7 +6,7 @@
 //! next definition it meets, which in the usual order (`app.o
 //! libaliyun_mqtt_sign.a -lc`) is the archive's copy of Rust's
 //! `compiler_builtins`: about 1.6 KiB of memcpy/memset variants, more
-//! than the rest of an hmac-sha256 build. These take some 120 bytes of
+//! than the rest of an hmac-sha256 build. These take some 150 bytes of
 //! Thumb code. They are weak: a C library's definitions that the image
 //! already contains (linked first, or pulled by the application) take
 //! precedence, and an application that calls `memcmp` without linking one
@@ -41,7 +41,16 @@ core::arch::global_asm!(
     "__aeabi_memcpy4:",
     ".thumb_func",
     "__aeabi_memcpy8:",
-    // Whole words forward, then the remaining bytes.
+    // Blocks of four words forward, single words, then the bytes.
+    "0: cmp r2, #16",
+    "   blo 1f",
+    "   push {{r4, r5, r6}}",
+    "5: ldm r1!, {{r3, r4, r5, r6}}",
+    "   stm r0!, {{r3, r4, r5, r6}}",
+    "   subs r2, r2, #16",
+    "   cmp r2, #16",
+    "   bhs 5b",
+    "   pop {{r4, r5, r6}}",
     "1: cmp r2, #4",
     "   blo 2f",
     "   ldm r1!, {{r3}}",
@@ -50,11 +59,11 @@ core::arch::global_asm!(
     "   b 1b",
     ".thumb_func",
     "__aeabi_memcpy:",
-    // Both pointers word-aligned: the word loop.
+    // Both pointers word-aligned: the word loops.
     "   mov r3, r0",
     "   orrs r3, r1",
     "   lsls r3, r3, #30",
-    "   beq 1b",
+    "   beq 0b",
     // Bytes, last first.
     "2: subs r2, r2, #1",
     "   bcc 3f",
@@ -100,23 +109,29 @@ core::arch::global_asm!(
     "__aeabi_memset4:",
     ".thumb_func",
     "__aeabi_memset8:",
-    // The byte in all four lanes, pairs of words forward, a word, then
-    // the bytes.
+    // The byte in all four lanes, blocks of four words forward, single
+    // words, then the bytes.
     "4: uxtb r2, r2",
     "   lsls r3, r2, #8",
     "   orrs r2, r3",
     "   lsls r3, r2, #16",
     "   orrs r2, r3",
     "   mov r3, r2",
-    "1: cmp r1, #8",
+    "   cmp r1, #16",
     "   blo 5f",
-    "   stm r0!, {{r2, r3}}",
-    "   subs r1, r1, #8",
-    "   b 1b",
+    "   push {{r4, r5}}",
+    "   mov r4, r2",
+    "   mov r5, r2",
+    "1: stm r0!, {{r2, r3, r4, r5}}",
+    "   subs r1, r1, #16",
+    "   cmp r1, #16",
+    "   bhs 1b",
+    "   pop {{r4, r5}}",
     "5: cmp r1, #4",
     "   blo 2f",
     "   stm r0!, {{r2}}",
     "   subs r1, r1, #4",
+    "   b 5b",
     "2: subs r1, r1, #1",
     "   bcc 3f",
     "   strb r2, [r0, r1]",
