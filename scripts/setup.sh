@@ -5,7 +5,9 @@
 #   scripts/setup.sh --test   plus g++, cbindgen 0.24.3 (pinned: Debian
 #                             bookworm's), pkg-config, Paho MQTT C, clippy,
 #                             rustfmt, the Arm GNU toolchain with newlib,
-#                             qemu-system-arm, the Cortex-M Rust targets,
+#                             qemu-system-arm, the RISC-V GNU toolchain with
+#                             picolibc, qemu-system-riscv32, the Cortex-M and
+#                             RISC-V Rust targets,
 #                             Mosquitto with its plugin headers, openssl,
 #                             ca-certificates, libcurl, libssl-dev,
 #                             valgrind, cppcheck, nightly Rust and
@@ -25,6 +27,10 @@ if [ "${1:-}" = "--test" ]; then
   [ -d /usr/lib/arm-none-eabi/newlib ] || [ -f /usr/lib/arm-none-eabi/lib/libc_nano.a ] ||
     packages+=(libnewlib-arm-none-eabi)
   have qemu-system-arm || packages+=(qemu-system-arm)
+  have riscv64-unknown-elf-gcc || packages+=(gcc-riscv64-unknown-elf)
+  [ -f /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs ] ||
+    packages+=(picolibc-riscv64-unknown-elf)
+  have qemu-system-riscv32 || packages+=(qemu-system-misc)
   [ -x /usr/sbin/mosquitto ] || packages+=(mosquitto)
   [ -f /usr/include/mosquitto_broker.h ] || packages+=(mosquitto-dev)
   [ -f /usr/include/mosquitto.h ] || packages+=(libmosquitto-dev)
@@ -49,7 +55,8 @@ if [ "${1:-}" = "--test" ]; then
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
   installed=$(rustup target list --installed)
-  for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+  for target in thumbv7em-none-eabihf thumbv6m-none-eabi riscv32imac-unknown-none-elf \
+    riscv32imc-unknown-none-elf; do
     grep -qx "$target" <<<"$installed" || rustup target add "$target"
   done
   # cargo fuzz (pinned) runs on nightly.

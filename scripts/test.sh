@@ -41,8 +41,8 @@ cargo clippy --all-targets -- -D warnings
 for features in panic-handler panic-handler,hmac-sha256; do
   cargo clippy --lib --no-default-features --features "$features" -- -D warnings
 done
-# The bare-metal code paths (rolled compression functions) as Cortex-M builds them.
-for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+# The bare-metal code paths (rolled compression functions) as Cortex-M and RISC-V build them.
+for target in thumbv7em-none-eabihf thumbv6m-none-eabi riscv32imc-unknown-none-elf riscv32imac-unknown-none-elf; do
   cargo clippy --lib --target "$target" -- -D warnings
   cargo clippy --lib --target "$target" --no-default-features --features panic-handler,hmac-sha256 -- -D warnings
 done

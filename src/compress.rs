@@ -12,12 +12,14 @@
 
 use crate::sign::wipe_words;
 
-/// Reads the block as 16 words, big- or little-endian.
-fn words(block: &[u8; 64], little_endian: bool) -> [u32; 16] {
+/// Reads the block as 16 words, little- or big-endian (`LE`). One copy of
+/// the code per byte order, so that each inlines into its caller as in a
+/// build with one method (a shared call costs 2 instructions a byte).
+fn words<const LE: bool>(block: &[u8; 64]) -> [u32; 16] {
     let (chunks, _) = block.as_chunks::<4>();
     core::array::from_fn(|i| {
         let b = chunks.get(i).copied().unwrap_or_default();
-        if little_endian {
+        if LE {
             u32::from_le_bytes(b)
         } else {
             u32::from_be_bytes(b)
@@ -31,6 +33,7 @@ fn at(w: &[u32; 16], i: usize) -> u32 {
 }
 
 /// Adds the working variables into the state.
+#[inline(always)]
 fn add_into(state: &mut [u32], vars: &[u32]) {
     for (s, v) in state.iter_mut().zip(vars) {
         *s = s.wrapping_add(*v);
@@ -58,7 +61,7 @@ static MD5_S: [u8; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15,
 #[cfg(feature = "hmac-md5")]
 #[allow(clippy::arithmetic_side_effects)] // i < 64: index arithmetic only
 pub fn md5(state: &mut [u32; 8], block: &[u8; 64]) {
-    let mut m = words(block, true);
+    let mut m = words::<true>(block);
     let [mut a, mut b, mut c, mut d, ..] = *state;
     for (i, k) in MD5_K.iter().enumerate() {
         let (f, g) = match i / 16 {
@@ -82,7 +85,7 @@ pub fn md5(state: &mut [u32; 8], block: &[u8; 64]) {
 #[cfg(feature = "hmac-sha1")]
 #[allow(clippy::arithmetic_side_effects)] // t < 80: index arithmetic only
 pub fn sha1(state: &mut [u32; 8], block: &[u8; 64]) {
-    let mut w = words(block, false);
+    let mut w = words::<false>(block);
     let [mut a, mut b, mut c, mut d, mut e, ..] = *state;
     // Four stages of 20 rounds as nested loops: `t / 20` would call the
     // software divider on Cortex-M0, which has no divide instruction.
@@ -138,43 +141,69 @@ static SHA256_K: [u32; 64] = [
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 
+/// One SHA-256 round on the working variables `a..h`, with `kw` =
+/// K[t] + W[t]: updates `d` and `h` in place; the caller renames the
+/// variables for the next round instead of moving them.
+#[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn round(a: u32, b: u32, c: u32, d: &mut u32, e: u32, f: u32, g: u32, h: &mut u32, kw: u32) {
+    let big_s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+    let ch = (e & f) ^ (!e & g);
+    let t1 = h.wrapping_add(big_s1).wrapping_add(ch).wrapping_add(kw);
+    let big_s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+    let maj = (a & b) ^ (a & c) ^ (b & c);
+    *d = d.wrapping_add(t1);
+    *h = t1.wrapping_add(big_s0.wrapping_add(maj));
+}
+
 /// SHA-256: `state` updated with one block.
 #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
 #[allow(clippy::arithmetic_side_effects)] // t < 64: index arithmetic only
 pub fn sha256(state: &mut [u32; 8], block: &[u8; 64]) {
-    let mut w = words(block, false);
-    let mut v = *state;
-    for (t, k) in SHA256_K.iter().enumerate() {
-        if t >= 16 {
-            let w15 = at(&w, t - 15);
-            let w2 = at(&w, t - 2);
-            let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
-            let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
-            let x = at(&w, t)
-                .wrapping_add(s0)
-                .wrapping_add(at(&w, t - 7))
-                .wrapping_add(s1);
-            if let Some(slot) = w.get_mut(t & 15) {
-                *slot = x;
+    let mut w = words::<false>(block);
+    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
+    for (pass, ks) in SHA256_K.chunks_exact(16).enumerate() {
+        if pass > 0 {
+            // The next 16 schedule words, in place: slot i holds W[t - 16]
+            // and becomes W[t]; slots below i already hold this pass's
+            // words (W[t - 2], W[t - 7] when i >= 2, 7), those above the
+            // last pass's (W[t - 15]), as the recurrence needs.
+            for i in 0..16 {
+                let w15 = at(&w, i + 1);
+                let w2 = at(&w, i + 14);
+                let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
+                let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
+                let x = at(&w, i)
+                    .wrapping_add(s0)
+                    .wrapping_add(at(&w, i + 9))
+                    .wrapping_add(s1);
+                if let Some(slot) = w.get_mut(i) {
+                    *slot = x;
+                }
             }
         }
-        let [a, b, c, d, e, f, g, h] = v;
-        let big_s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-        let ch = (e & f) ^ (!e & g);
-        let t1 = h
-            .wrapping_add(big_s1)
-            .wrapping_add(ch)
-            .wrapping_add(*k)
-            .wrapping_add(at(&w, t));
-        let big_s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-        let maj = (a & b) ^ (a & c) ^ (b & c);
-        let t2 = big_s0.wrapping_add(maj);
-        // Shift the variables down in memory (a move, not eight).
-        v.copy_within(0..7, 1);
-        v[0] = t1.wrapping_add(t2);
-        v[4] = d.wrapping_add(t1);
+        // Four rounds an iteration, each with the variables renamed one
+        // place (no moves), then one rename by four places, back to the
+        // loop's registers: the shift of the variables costs 12 register
+        // moves every four rounds rather than a memmove a round. Rolled
+        // loops of one round keep too many values live for Thumb's
+        // registers; eight rounds an iteration cost 300 more bytes of flash.
+        for (ws, kk) in w.chunks_exact(4).zip(ks.chunks_exact(4)) {
+            let kw = |i: usize| {
+                ws.get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .wrapping_add(kk.get(i).copied().unwrap_or(0))
+            };
+            round(a, b, c, &mut d, e, f, g, &mut h, kw(0));
+            round(h, a, b, &mut c, d, e, f, &mut g, kw(1));
+            round(g, h, a, &mut b, c, d, e, &mut f, kw(2));
+            round(f, g, h, &mut a, b, c, d, &mut e, kw(3));
+            (a, b, c, d, e, f, g, h) = (e, f, g, h, a, b, c, d);
+        }
     }
-    add_into(state, &v);
+    add_into(state, &[a, b, c, d, e, f, g, h]);
     wipe_words(&mut w);
 }
 

@@ -20,6 +20,8 @@ pub mod ffi;
 pub mod https;
 pub mod json;
 pub mod limits;
+#[cfg(all(target_os = "none", any(target_arch = "arm", target_arch = "riscv32")))]
+mod mem;
 pub mod message;
 pub mod ntp;
 pub mod psk;

@@ -297,19 +297,27 @@ pub fn extra_params(s: &[u8]) -> Result<(), S> {
 /// no earlier pair and by none of the parameters the library writes.
 ///
 /// The reserved keys and `s` are read as one string of pairs,
-/// `RESERVED,s` ([`joined`]), so a key is looked up among the pairs before
-/// it by one loop (small code; at most 128 bytes, so the quadratic search
-/// is short).
+/// `RESERVED,s` ([`joined`]), in one pass. Each key goes into a small
+/// open-addressing table at a slot given by a hash of its bytes (FNV-1a,
+/// low bits), the table holding where each key starts; a key is compared
+/// only with the keys on its probe sequence, so the check takes time
+/// linear in the length for distinct slots, and a few thousand steps at
+/// worst (at most 128 bytes). The table has 128 slots for at most 3 + 32
+/// keys (a pair has three bytes and a comma), so a probe always ends at an
+/// empty slot.
 #[allow(clippy::arithmetic_side_effects)] // indices are bounded by 35 + s.len() <= 163
 pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
     let err = S::ALIYUN_MQTT_ERR_INVALID_EXTRA_PARAMS;
     const NONE: usize = usize::MAX;
-    let mut start = RESERVED.len();
+    const FNV_OFFSET: u32 = 0x811c_9dc5;
+    const FNV_PRIME: u32 = 0x0100_0193;
+    // Start + 1 of each key seen (0: empty).
+    let mut table = [0u8; 128];
+    let mut start = 0;
     let mut eq = NONE;
-    // One pass; the `,` that `joined` reads after the last byte closes the
-    // last pair. (Plain loops: the smallest code.)
-    let mut i = start;
-    while i <= RESERVED.len() + s.len() {
+    let mut hash = FNV_OFFSET;
+    // The `,` that `joined` reads after the last byte closes the last pair.
+    for i in 0..=RESERVED.len() + s.len() {
         let b = joined(s, i);
         if b == b'=' {
             if eq != NONE {
@@ -317,27 +325,36 @@ pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
             }
             eq = i;
         } else if b == b',' {
-            if eq == NONE || eq == start || eq + 1 == i {
+            // The reserved pairs have no values; the caller's must.
+            if i >= RESERVED.len() && (eq == NONE || eq == start || eq + 1 == i) {
                 return Err(err);
             }
-            // An earlier pair that starts with this pair's `key=`: a pair
-            // starts at 0 and after each `,` (`joined` reads `,` at
-            // usize::MAX, the index before 0).
-            let mut q = 0;
-            while q < start {
-                let mut j = start;
-                while j <= eq && joined(s, q + j - start) == joined(s, j) {
-                    j += 1;
+            let mut slot = hash as usize % table.len();
+            while let Some(&other) = table.get(slot) {
+                if other == 0 {
+                    break;
                 }
-                if j > eq && joined(s, q.wrapping_sub(1)) == b',' {
+                // Same bytes up to and including this key's `=`: an earlier
+                // key has no `=` before its own, so it is the same key.
+                let earlier = usize::from(other) - 1;
+                let mut k = 0;
+                while start + k <= eq && joined(s, earlier + k) == joined(s, start + k) {
+                    k += 1;
+                }
+                if start + k > eq {
                     return Err(err);
                 }
-                q += 1;
+                slot = (slot + 1) % table.len();
+            }
+            if let Some(entry) = table.get_mut(slot) {
+                *entry = (start + 1) as u8;
             }
             start = i + 1;
             eq = NONE;
+            hash = FNV_OFFSET;
+        } else if eq == NONE {
+            hash = (hash ^ u32::from(b)).wrapping_mul(FNV_PRIME);
         }
-        i += 1;
     }
     Ok(())
 }
@@ -346,7 +363,7 @@ pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
 const RESERVED: &[u8] = part(b"securemode=,signmethod=,timestamp=,");
 
 /// Byte `i` of `RESERVED` followed by `s`, and `,` outside them.
-#[inline(never)] // four call sites: smaller firmware
+#[cfg_attr(target_os = "none", inline(never))] // smaller firmware
 fn joined(s: &[u8], i: usize) -> u8 {
     match i.checked_sub(RESERVED.len()) {
         None => RESERVED.get(i),
@@ -424,6 +441,51 @@ mod tests {
             }
         }
         assert_eq!(checked, 5460);
+        // Long lists, up to 128 bytes: keys of one to three letters from
+        // three (39 keys, so repeats and shared hash slots are common),
+        // each list also with its first key repeated at the end.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut accepted, mut refused) = (0, 0);
+        for _ in 0..20_000 {
+            let mut s = Vec::new();
+            let mut first = Vec::new();
+            while s.len() < 110 {
+                let mut key = Vec::new();
+                for _ in 0..=next() % 3 {
+                    key.push(b"abc"[(next() % 3) as usize]);
+                }
+                if next() % 4 == 0 {
+                    key.extend_from_slice(b"xyzw");
+                }
+                if first.is_empty() {
+                    first = key.clone();
+                }
+                if !s.is_empty() {
+                    s.push(b',');
+                }
+                s.extend_from_slice(&key);
+                s.extend_from_slice(b"=1");
+                if next() % 8 == 0 {
+                    break;
+                }
+            }
+            for t in [s.clone(), [&s[..], b",", &first, b"=2"].concat()] {
+                let ok = pairs(&t).is_ok();
+                assert_eq!(ok, reference(&t), "{:?}", String::from_utf8_lossy(&t));
+                if ok {
+                    accepted += 1;
+                } else {
+                    refused += 1;
+                }
+            }
+        }
+        assert!(accepted > 1000 && refused > 1000, "{accepted} {refused}");
         for s in [
             &b"timestamp=1"[..],
             b"a=1,signmethod=x",

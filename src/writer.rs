@@ -110,9 +110,9 @@ fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
 /// each converted in the lanes of one integer: a few independent
 /// multiplications instead of a chain of one division per digit (the timestamp
 /// is rendered on every call). On 32-bit targets each digit comes from a
-/// bit-serial division by ten (`divmod10_bits`): a 64-bit division would
-/// pull the software division routine into a Cortex-M image, and this is
-/// a few instructions.
+/// division by ten over 16-bit limbs (`divmod10_limbs`): a 64-bit division
+/// would pull the software division routine into a Cortex-M image, and
+/// this is four multiplications.
 pub fn u64_decimal(value: u64, digits: &mut [u8; 20]) -> &[u8] {
     let start = u64_decimal_start(value, digits);
     digits.get(start..).unwrap_or_default()
@@ -182,7 +182,7 @@ pub fn u64_decimal_start(value: u64, digits: &mut [u8; 20]) -> usize {
     let mut start = digits.len();
     let mut v = value;
     loop {
-        let (q, r) = divmod10_bits(v);
+        let (q, r) = divmod10_limbs(v);
         start -= 1;
         if let Some(d) = digits.get_mut(start) {
             *d = b'0' + r;
@@ -194,21 +194,33 @@ pub fn u64_decimal_start(value: u64, digits: &mut [u8; 20]) -> usize {
     }
 }
 
-/// `(n / 10, n % 10)` by restoring division one bit at a time, with 32-bit
-/// compares and constant shifts only (no division routine on Cortex-M0).
+/// `(n / 10, n % 10)` by long division over the four 16-bit limbs of `n`,
+/// with 32-bit multiplications and shifts only: no division instruction
+/// (Cortex-M0 has none) and no 64-bit division routine.
+///
+/// Each step divides `r * 2^16 + limb` (remainder `r < 10` from the limb
+/// above): as `2^16 = 6553 * 10 + 6`, the quotient is
+/// `r * 6553 + x / 10` with `x = r * 6 + limb < 65590`, and `x / 10` is
+/// `x * 52429 >> 19`, exact for `x < 81920` (the product stays below 2^32).
+/// The quotient limb is below 2^16. The unit test checks it against
+/// division.
 #[cfg(any(test, not(target_pointer_width = "64")))]
-#[allow(clippy::arithmetic_side_effects)] // r < 20 after the shift: no overflow
-fn divmod10_bits(n: u64) -> (u64, u8) {
-    let mut q = n;
+#[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)] // bounds above
+fn divmod10_limbs(n: u64) -> (u64, u8) {
+    let (hi, lo) = ((n >> 32) as u32, n as u32);
     let mut r = 0u32;
-    for _ in 0..64 {
-        r = (r << 1) | (q >> 63) as u32;
-        q <<= 1;
-        if r >= 10 {
-            r -= 10;
-            q |= 1;
-        }
-    }
+    let mut step = |limb: u32| {
+        let x = r * 6 + limb;
+        let d = (x * 52_429) >> 19;
+        let q = r * 6553 + d;
+        r = x - d * 10;
+        q
+    };
+    let q3 = step(hi >> 16);
+    let q2 = step(hi & 0xffff);
+    let q1 = step(lo >> 16);
+    let q0 = step(lo & 0xffff);
+    let q = u64::from(q3 << 16 | q2) << 32 | u64::from(q1 << 16 | q0);
     (q, r as u8)
 }
 
@@ -361,7 +373,11 @@ mod tests {
     }
 
     #[test]
-    fn test_divmod10_bits_matches_division_succeed() {
+    fn test_divmod10_limbs_matches_division_succeed() {
+        // Every (remainder, limb) pair a step can see: n < 10 * 2^16.
+        for v in 0..10u64 << 16 {
+            assert_eq!(divmod10_limbs(v), (v / 10, (v % 10) as u8), "{v}");
+        }
         let mut values = vec![
             0,
             1,
@@ -383,7 +399,7 @@ mod tests {
             values.push(10u64.saturating_pow(shift % 20));
         }
         for v in values {
-            assert_eq!(divmod10_bits(v), (v / 10, (v % 10) as u8), "{v}");
+            assert_eq!(divmod10_limbs(v), (v / 10, (v % 10) as u8), "{v}");
             let mut digits = [0u8; 20];
             assert_eq!(u64_decimal(v, &mut digits), v.to_string().as_bytes());
         }

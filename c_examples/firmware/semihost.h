@@ -4,4 +4,7 @@
 void sh_write(const char *s);
 /* Ends the QEMU run: exit status 0 when ok, 1 otherwise. */
 void sh_exit(int ok) __attribute__((noreturn));
+/* Bracket the code whose executed instructions tests/qemu_insn counts. */
+void insn_mark_begin(void);
+void insn_mark_end(void);
 #endif

@@ -36,6 +36,17 @@ void sh_exit(int ok) {
     }
 }
 
+/* Markers for tests/qemu_insn: the instructions executed from the call of
+ * insn_mark_begin to that of insn_mark_end are counted. Distinct bodies, so
+ * the compiler cannot fold them into one function. */
+__attribute__((noinline, used)) void insn_mark_begin(void) {
+    __asm__ volatile("nop");
+}
+
+__attribute__((noinline, used)) void insn_mark_end(void) {
+    __asm__ volatile("nop\n\tnop");
+}
+
 static void fault_handler(void) {
     sh_write("FAULT\n");
     sh_exit(0);
