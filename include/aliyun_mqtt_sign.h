@@ -826,6 +826,13 @@ typedef struct aliyun_mqtt_subdev {
   uint64_t timestamp_ms;
   // `cleanSession` of a login.
   bool clean_session;
+  // For a DeviceSecret the library never sees (two-phase signing): NULL,
+  // or the caller's MAC of `aliyun_mqtt_subdev_signed_content`'s bytes by
+  // the message's method, `digest_len` bytes (16, 20 or 32). When set it
+  // is the sign and `device_secret` is not read.
+  const uint8_t *digest;
+  // Length of `digest`.
+  size_t digest_len;
 } aliyun_mqtt_subdev;
 
 // A sub-device registered by its product's ProductSecret.
@@ -838,6 +845,13 @@ typedef struct aliyun_mqtt_subdev_registration {
   const char *product_secret;
   // 1 to 32 letters and digits from the gateway's RNG. Required.
   const char *random;
+  // For a ProductSecret the library never sees: NULL, or the caller's
+  // MAC of `aliyun_mqtt_subdev_registration_signed_content`'s bytes,
+  // `digest_len` bytes. When set it is the sign and `product_secret` is
+  // not read.
+  const uint8_t *digest;
+  // Length of `digest`.
+  size_t digest_len;
 } aliyun_mqtt_subdev_registration;
 
 // A sub-device named in a reply. Strings are NUL-terminated.
@@ -1784,6 +1798,43 @@ aliyun_mqtt_status aliyun_mqtt_subdev_product_register(uint32_t id,
                                                        char *buf,
                                                        size_t cap,
                                                        size_t *out_len);
+
+// Two-phase signing of a sub-device (PROTOCOL.md §6.1), first phase:
+// writes the bytes its sign covers,
+// `clientId{cid}deviceName{dn}productKey{pk}timestamp{ts}`, for the
+// caller to MAC with the sub-device's DeviceSecret wherever it is kept.
+// Put the MAC in `sub->digest` and `sub->digest_len`, and the builders
+// (`aliyun_mqtt_subdev_topo_add`, `_login`, `_batch_login`) write it as the
+// sign without reading `device_secret`. `device_secret` and `digest` are
+// not read here.
+//
+// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL`,
+// `..._INVALID_PRODUCT_KEY`, `..._INVALID_DEVICE_NAME`,
+// `..._INVALID_CLIENT_ID` or `..._OVERLAPPING_BUFFERS`.
+//
+// # Safety
+// `sub` is NULL or a readable sub-device whose strings are NULL or
+// NUL-terminated; `buf` is NULL or writable for `cap` bytes; `out_len` is
+// NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_subdev_signed_content(const struct aliyun_mqtt_subdev *sub,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *out_len);
+
+// Two-phase signing of a registration by product, first phase: writes
+// the bytes its sign covers, `deviceName{dn}productKey{pk}random{R}`, for
+// the caller to MAC with the ProductSecret; the MAC goes in
+// `reg->digest`. `product_secret` and `digest` are not read.
+//
+// Returns the statuses of `aliyun_mqtt_subdev_signed_content`, with
+// `..._INVALID_RANDOM`.
+//
+// # Safety
+// As for `aliyun_mqtt_subdev_signed_content`.
+aliyun_mqtt_status aliyun_mqtt_subdev_registration_signed_content(const struct aliyun_mqtt_subdev_registration *reg,
+                                                                  char *buf,
+                                                                  size_t cap,
+                                                                  size_t *out_len);
 
 // Parses a `_reply` to a topology, login or logout message
 // (PROTOCOL.md §6.5): `{"id":"..","code":..,"message":..,"data":..}`,

@@ -157,6 +157,10 @@ pub struct Entry<'a> {
     pub clean_session: bool,
     /// Registration random string.
     pub random: &'a [u8],
+    /// The caller's MAC of the entry's signed content ([`sign_content`],
+    /// or the registration's), for a key the library never sees: when not
+    /// empty it is the sign, and `secret` is not used.
+    pub digest: &'a [u8],
 }
 
 /// The sub-devices of a message, read one at a time (a C array is
@@ -208,13 +212,17 @@ pub fn payload_client_id(s: &[u8]) -> Result<(), S> {
 /// Checks the fields of `entry` that `format` writes, in the order
 /// ProductKey, DeviceName, secret, client id, random: the first bad one
 /// names the error.
-fn check_entry(format: Format, entry: &Entry<'_>) -> Result<(), S> {
+fn check_entry(format: Format, method: SignMethod, entry: &Entry<'_>) -> Result<(), S> {
     validate::product_key(entry.product_key)?;
     validate::device_name(entry.device_name)?;
-    if uses(format, Field::Sign) {
+    let signs = uses(format, Field::Sign) || uses(format, Field::RegisterSign);
+    if signs && !entry.digest.is_empty() {
+        if entry.digest.len() != method.digest_len() {
+            return Err(S::ALIYUN_MQTT_ERR_INVALID_DIGEST);
+        }
+    } else if uses(format, Field::Sign) {
         validate::device_secret(entry.secret)?;
-    }
-    if uses(format, Field::RegisterSign) {
+    } else if uses(format, Field::RegisterSign) {
         validate::product_secret(entry.secret)?;
     }
     if uses(format, Field::ClientId) && !entry.client_id.is_empty() {
@@ -231,13 +239,15 @@ fn check_entry(format: Format, entry: &Entry<'_>) -> Result<(), S> {
 /// `ALIYUN_MQTT_SUBDEV_BATCH_MAX` with one, else `ALIYUN_MQTT_ERR_BATCH_SIZE`)
 /// and every entry.
 pub fn check<E: Entries + ?Sized>(format: Format, header: &Header, entries: &E) -> Result<(), S> {
+    let method = header.sign_method;
+    let count = entries.count();
     if uses(format, Field::Sign) || uses(format, Field::RegisterSign) {
-        let method = header.sign_method;
-        if method == SignMethod::Sha256 || !method.enabled() {
+        // A method compiled out serves entries that bring their digests.
+        let builtin = (0..count).any(|i| entries.entry(i).is_ok_and(|e| e.digest.is_empty()));
+        if method == SignMethod::Sha256 || (builtin && !method.enabled()) {
             return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
         }
     }
-    let count = entries.count();
     let most = if has_array(format) {
         crate::subdev::ALIYUN_MQTT_SUBDEV_BATCH_MAX
     } else {
@@ -247,7 +257,7 @@ pub fn check<E: Entries + ?Sized>(format: Format, header: &Header, entries: &E) 
         return Err(S::ALIYUN_MQTT_ERR_BATCH_SIZE);
     }
     for i in 0..count {
-        check_entry(format, &entries.entry(i)?)?;
+        check_entry(format, method, &entries.entry(i)?)?;
     }
     Ok(())
 }
@@ -394,13 +404,12 @@ pub fn client_id_parts<'a>(entry: &Entry<'a>) -> [&'a [u8]; 3] {
     }
 }
 
-/// Writes the sub-device sign of `entry` (PROTOCOL.md §6.1): the hex HMAC
-/// under its DeviceSecret of
-/// `clientId{cid}deviceName{dn}productKey{pk}timestamp{ts}`, and a NUL.
-pub fn sign(method: SignMethod, entry: &Entry<'_>, out: &mut [u8]) -> Result<usize, Error> {
-    let mut digits = [0u8; 20];
+/// The content a sub-device's sign covers (PROTOCOL.md §6.1), as pieces:
+/// `clientId{cid}deviceName{dn}productKey{pk}timestamp{ts}`; `digits`
+/// holds the timestamp's.
+pub fn sign_content<'a>(entry: &Entry<'a>, digits: &'a mut [u8; 20]) -> [&'a [u8]; 10] {
     let [c0, c1, c2] = client_id_parts(entry);
-    let content: [&[u8]; 10] = [
+    [
         b"clientId",
         c0,
         c1,
@@ -410,13 +419,27 @@ pub fn sign(method: SignMethod, entry: &Entry<'_>, out: &mut [u8]) -> Result<usi
         b"productKey",
         entry.product_key,
         b"timestamp",
-        u64_decimal(entry.timestamp_ms, &mut digits),
-    ];
+        u64_decimal(entry.timestamp_ms, digits),
+    ]
+}
+
+/// Writes the sub-device sign of `entry` (PROTOCOL.md §6.1): the hex HMAC
+/// under its DeviceSecret of [`sign_content`] (or the hex of its `digest`),
+/// and a NUL.
+pub fn sign(method: SignMethod, entry: &Entry<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    if !entry.digest.is_empty() {
+        return credentials::password_from_digest(method, entry.digest, false, out);
+    }
+    let mut digits = [0u8; 20];
+    let content = sign_content(entry, &mut digits);
     credentials::hex_signature(method, entry.secret, &mut Parts(&content), false, out)
 }
 
 /// Writes the registration sign of `entry` (PROTOCOL.md §4, §6.4) and a NUL.
 fn register_sign(method: SignMethod, entry: &Entry<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    if !entry.digest.is_empty() {
+        return credentials::password_from_digest(method, entry.digest, false, out);
+    }
     let mut reg = Registration::new(
         entry.product_key,
         entry.device_name,

@@ -4,8 +4,11 @@
 //! Each payload is a [`Format`] below, written by [`crate::message`].
 
 use crate::message::{self, Entries, Entry, Field as F, Format, Header, V};
+use crate::register::{self, Registration};
 use crate::sign::SignMethod;
 use crate::status::{aliyun_mqtt_status as S, Error};
+use crate::validate;
+use crate::writer::emit;
 
 /// Most sub-devices in one message (PROTOCOL.md §6.3).
 pub const ALIYUN_MQTT_SUBDEV_BATCH_MAX: usize = 50;
@@ -164,6 +167,10 @@ pub struct SubDevice<'a> {
     pub timestamp_ms: u64,
     /// `cleanSession` of a login.
     pub clean_session: bool,
+    /// For a DeviceSecret the library never sees: the caller's MAC of
+    /// [`signed_content`] by the message's method. When not empty it is
+    /// the sign and `device_secret` is not used.
+    pub digest: &'a [u8],
 }
 
 impl<'a> SubDevice<'a> {
@@ -187,6 +194,7 @@ impl<'a> SubDevice<'a> {
             timestamp_ms: self.timestamp_ms,
             clean_session: self.clean_session,
             random: b"",
+            digest: self.digest,
         }
     }
 }
@@ -202,6 +210,10 @@ pub struct SubDeviceRegistration<'a> {
     pub product_secret: &'a [u8],
     /// 1 to 32 letters and digits from the gateway's RNG.
     pub random: &'a [u8],
+    /// For a ProductSecret the library never sees: the caller's MAC of
+    /// [`registration_signed_content`]. When not empty it is the sign and
+    /// `product_secret` is not used.
+    pub digest: &'a [u8],
 }
 
 impl<'a> SubDeviceRegistration<'a> {
@@ -212,6 +224,7 @@ impl<'a> SubDeviceRegistration<'a> {
             device_name: self.device_name,
             secret: self.product_secret,
             random: self.random,
+            digest: self.digest,
             ..Entry::default()
         }
     }
@@ -264,6 +277,33 @@ pub fn topo_add(
     out: &mut [u8],
 ) -> Result<usize, Error> {
     message::write(TOPO_ADD, &header(id, method), subs, out)
+}
+
+/// Two-phase signing, first phase: writes the bytes a sub-device's sign
+/// covers (PROTOCOL.md §6.1),
+/// `clientId{cid}deviceName{dn}productKey{pk}timestamp{ts}`, and a NUL
+/// into `out`, for the caller to MAC with the DeviceSecret; the MAC goes
+/// into [`SubDevice::digest`]. The secret is not read.
+pub fn signed_content(sub: &SubDevice<'_>, out: &mut [u8]) -> Result<usize, Error> {
+    let entry = sub.entry();
+    validate::product_key(entry.product_key)?;
+    validate::device_name(entry.device_name)?;
+    if !entry.client_id.is_empty() {
+        message::payload_client_id(entry.client_id)?;
+    }
+    let mut digits = [0u8; 20];
+    emit(out, &message::sign_content(&entry, &mut digits))
+}
+
+/// Two-phase signing of a registration by product, first phase: the bytes
+/// its sign covers, `deviceName{dn}productKey{pk}random{R}` (PROTOCOL.md
+/// §4, §6.4). The ProductSecret is not read.
+pub fn registration_signed_content(
+    reg: &SubDeviceRegistration<'_>,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let registration = Registration::new(reg.product_key, reg.device_name, b"", reg.random);
+    register::signed_content(&registration, out)
 }
 
 /// Writes the [`TOPO_DELETE`] payload (ProductKey and DeviceName of each).

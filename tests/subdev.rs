@@ -54,6 +54,8 @@ impl Keep {
             client_id: cid.map_or(ptr::null(), |c| self.s(c)),
             timestamp_ms: ts,
             clean_session: false,
+            digest: ptr::null(),
+            digest_len: 0,
         }
     }
 
@@ -69,6 +71,8 @@ impl Keep {
             device_name: self.s(dn),
             product_secret: self.s(ps),
             random: self.s(random),
+            digest: ptr::null(),
+            digest_len: 0,
         }
     }
 }

@@ -345,3 +345,127 @@ fn test_two_phase_bad_digest_and_buffer_rule_fail() {
         Err(S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY)
     );
 }
+
+#[test]
+fn test_two_phase_subdev_equals_one_call_succeed() {
+    let keys = [
+        cs("a1B2c3D4e5F"),
+        cs("sensor-01"),
+        cs("S3cr3tS3cr3tS3cr3tS3cr3tS3cr3t12"),
+        cs("sensor-02"),
+        cs("Ds2"),
+        cs("SN-77|_ss=1|"),
+    ];
+    let sub = |dn: usize, ds: usize, cid: bool| aliyun_mqtt_subdev {
+        product_key: keys[0].as_ptr(),
+        device_name: keys[dn].as_ptr(),
+        device_secret: keys[ds].as_ptr(),
+        client_id: if cid { keys[5].as_ptr() } else { ptr::null() },
+        timestamp_ms: 1_700_000_000_123,
+        clean_session: true,
+        digest: ptr::null(),
+        digest_len: 0,
+    };
+    let plain = [sub(1, 2, false), sub(3, 4, true)];
+    for (method, _) in &METHODS[..3] {
+        let m = *method as u32;
+        // Each sub-device's content from the library, MACed here, into the
+        // entry; the secrets are gone.
+        let mut digests = Vec::new();
+        for (s, key) in plain.iter().zip([&keys[2], &keys[4]]) {
+            let content =
+                string(|b, c, l| unsafe { aliyun_mqtt_subdev_signed_content(s, b, c, l) }).unwrap();
+            let cid = if s.client_id.is_null() {
+                format!(
+                    "a1B2c3D4e5F.{}",
+                    unsafe { CStr::from_ptr(s.device_name) }.to_str().unwrap()
+                )
+            } else {
+                "SN-77|_ss=1|".to_string()
+            };
+            assert_eq!(
+                content,
+                format!(
+                    "clientId{cid}deviceName{}productKeya1B2c3D4e5Ftimestamp1700000000123",
+                    unsafe { CStr::from_ptr(s.device_name) }.to_str().unwrap()
+                )
+            );
+            digests.push(mac(*method, key.as_bytes(), content.as_bytes()));
+        }
+        let mut keyless = plain;
+        for (s, d) in keyless.iter_mut().zip(&digests) {
+            s.device_secret = ptr::null();
+            s.digest = d.as_ptr();
+            s.digest_len = d.len();
+        }
+        type Builder = unsafe extern "C" fn(
+            u32,
+            u32,
+            *const aliyun_mqtt_subdev,
+            usize,
+            *mut c_char,
+            usize,
+            *mut usize,
+        ) -> S;
+        let builders: [(&str, Builder, usize); 3] = [
+            ("topo_add", aliyun_mqtt_subdev_topo_add, 2),
+            ("batch_login", aliyun_mqtt_subdev_batch_login, 2),
+            ("batch_login of one", aliyun_mqtt_subdev_batch_login, 1),
+        ];
+        for (name, f, n) in builders {
+            let one = string(|b, c, l| unsafe { f(9, m, plain.as_ptr(), n, b, c, l) });
+            let two = string(|b, c, l| unsafe { f(9, m, keyless.as_ptr(), n, b, c, l) });
+            assert!(one.is_ok(), "{name} {method:?}: {one:?}");
+            assert_eq!(one, two, "{name} {method:?}");
+        }
+        let one = string(|b, c, l| unsafe { aliyun_mqtt_subdev_login(9, m, &plain[0], b, c, l) });
+        let two = string(|b, c, l| unsafe { aliyun_mqtt_subdev_login(9, m, &keyless[0], b, c, l) });
+        assert_eq!(one, two, "login {method:?}");
+        // A digest of another length is refused, nothing written but "".
+        let mut wrong = keyless[0];
+        wrong.digest_len -= 1;
+        let st = string(|b, c, l| unsafe { aliyun_mqtt_subdev_login(9, m, &wrong, b, c, l) });
+        assert_eq!(st, Err(S::ALIYUN_MQTT_ERR_INVALID_DIGEST), "{method:?}");
+        wrong.digest_len = 64;
+        let st = string(|b, c, l| unsafe { aliyun_mqtt_subdev_login(9, m, &wrong, b, c, l) });
+        assert_eq!(st, Err(S::ALIYUN_MQTT_ERR_INVALID_DIGEST), "{method:?}");
+    }
+
+    // Registration by product: the registration content, MACed with the
+    // ProductSecret.
+    let strings = [
+        cs("a1B2c3D4e5F"),
+        cs("sensor-03"),
+        cs("Ks3ProdSecret"),
+        cs("abc123"),
+    ];
+    let reg = aliyun_mqtt_subdev_registration {
+        product_key: strings[0].as_ptr(),
+        device_name: strings[1].as_ptr(),
+        product_secret: strings[2].as_ptr(),
+        random: strings[3].as_ptr(),
+        digest: ptr::null(),
+        digest_len: 0,
+    };
+    let content =
+        string(|b, c, l| unsafe { aliyun_mqtt_subdev_registration_signed_content(&reg, b, c, l) })
+            .unwrap();
+    assert_eq!(
+        content,
+        "deviceNamesensor-03productKeya1B2c3D4e5Frandomabc123"
+    );
+    let m = aliyun_mqtt_sign_method::ALIYUN_MQTT_HMAC_SHA256;
+    let digest = mac(m, b"Ks3ProdSecret", content.as_bytes());
+    let mut keyless = reg;
+    keyless.product_secret = ptr::null();
+    keyless.digest = digest.as_ptr();
+    keyless.digest_len = digest.len();
+    let one = string(|b, c, l| unsafe {
+        aliyun_mqtt_subdev_product_register(4, m as u32, &reg, 1, b, c, l)
+    });
+    let two = string(|b, c, l| unsafe {
+        aliyun_mqtt_subdev_product_register(4, m as u32, &keyless, 1, b, c, l)
+    });
+    assert!(one.is_ok());
+    assert_eq!(one, two);
+}

@@ -313,6 +313,13 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             // Sub-device payloads: 0 to 2 entries of the strings above, or
             // 51 (one past the batch limit).
             let n = if u.ratio(1, 16)? { 51 } else { u.int_in_range(0..=2)? };
+            // Sometimes a caller's digest of any length (two-phase signing).
+            let digest_len = u.int_in_range(0..=40usize)?;
+            let digest_bytes = u.bytes(digest_len)?.to_vec();
+            let digest = match u.ratio(1, 4)? {
+                true => digest_bytes.as_ptr(),
+                false => std::ptr::null(),
+            };
             let sub = aliyun_mqtt_subdev {
                 product_key: dev.product_key,
                 device_name: dev.device_name,
@@ -320,6 +327,8 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                 client_id: dev.client_id,
                 timestamp_ms: dev.timestamp_ms,
                 clean_session: dev.uppercase_hex,
+                digest,
+                digest_len,
             };
             let subs = vec![sub; n.max(1)];
             let regs = vec![
@@ -328,6 +337,8 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                     device_name: reg.device_name,
                     product_secret: reg.product_secret,
                     random: reg.random,
+                    digest,
+                    digest_len,
                 };
                 n.max(1)
             ];

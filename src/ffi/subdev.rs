@@ -8,7 +8,7 @@ use super::platform::{copy_text, reply_bytes_within, status_of};
 use super::{c_str, fill_object, output, required_str, Writes, S};
 use crate::limits::*;
 use crate::message::{self, Entries, Entry, Field, Format, Header};
-use crate::sign::SignMethod;
+use crate::sign::{SignMethod, MAX_DIGEST_LEN};
 use crate::status::aliyun_mqtt_status;
 use crate::subdev::ALIYUN_MQTT_SUBDEV_REPLY_MAX_LEN;
 use crate::subdev::{self, ALIYUN_MQTT_SUBDEV_BATCH_MAX, ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN};
@@ -124,6 +124,13 @@ pub struct aliyun_mqtt_subdev {
     pub timestamp_ms: u64,
     /// `cleanSession` of a login.
     pub clean_session: bool,
+    /// For a DeviceSecret the library never sees (two-phase signing): NULL,
+    /// or the caller's MAC of `aliyun_mqtt_subdev_signed_content`'s bytes by
+    /// the message's method, `digest_len` bytes (16, 20 or 32). When set it
+    /// is the sign and `device_secret` is not read.
+    pub digest: *const u8,
+    /// Length of `digest`.
+    pub digest_len: usize,
 }
 
 /// A sub-device registered by its product's ProductSecret.
@@ -138,6 +145,13 @@ pub struct aliyun_mqtt_subdev_registration {
     pub product_secret: *const c_char,
     /// 1 to 32 letters and digits from the gateway's RNG. Required.
     pub random: *const c_char,
+    /// For a ProductSecret the library never sees: NULL, or the caller's
+    /// MAC of `aliyun_mqtt_subdev_registration_signed_content`'s bytes,
+    /// `digest_len` bytes. When set it is the sign and `product_secret` is
+    /// not read.
+    pub digest: *const u8,
+    /// Length of `digest`.
+    pub digest_len: usize,
 }
 
 /// A C array of `count` sub-devices, read entry by entry: every string is
@@ -147,6 +161,8 @@ struct CArray<T> {
     count: usize,
     format: Format,
     w: Writes,
+    /// Whether the secrets are read (not for the signed content).
+    secrets: bool,
 }
 
 impl<T> CArray<T> {
@@ -165,6 +181,7 @@ impl<T> CArray<T> {
             count,
             format,
             w: *w,
+            secrets: true,
         })
     }
 
@@ -201,6 +218,25 @@ impl<T> CArray<T> {
     }
 }
 
+impl<T> CArray<T> {
+    /// The digest `p` of `len` bytes when the format signs (else "",
+    /// unread). Longer than any method's is `ERR_INVALID_DIGEST`, unread.
+    fn digest<'a>(&self, p: *const u8, len: usize) -> Result<&'a [u8], S> {
+        let signs = message::uses(self.format, Field::Sign)
+            || message::uses(self.format, Field::RegisterSign);
+        if p.is_null() || !signs {
+            return Ok(b"");
+        }
+        if len == 0 || len > MAX_DIGEST_LEN {
+            return Err(S::ALIYUN_MQTT_ERR_INVALID_DIGEST);
+        }
+        self.w.check_bytes(p, len)?;
+        // SAFETY: `p` is not NULL and readable for `len` bytes (the contract
+        // of `new`); no output overlaps it (checked above).
+        Ok(unsafe { core::slice::from_raw_parts(p, len) })
+    }
+}
+
 impl Entries for CArray<aliyun_mqtt_subdev> {
     fn count(&self) -> usize {
         self.count
@@ -208,25 +244,32 @@ impl Entries for CArray<aliyun_mqtt_subdev> {
 
     fn entry(&self, i: usize) -> Result<Entry<'_>, S> {
         let sub = self.item(i).ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
+        let product_key = self.string(
+            sub.product_key,
+            ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+            Field::ProductKey,
+        )?;
+        let device_name = self.string(
+            sub.device_name,
+            ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+            Field::DeviceName,
+        )?;
+        let digest = self.digest(sub.digest, sub.digest_len)?;
         Ok(Entry {
-            product_key: self.string(
-                sub.product_key,
-                ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
-                Field::ProductKey,
-            )?,
-            device_name: self.string(
-                sub.device_name,
-                ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
-                Field::DeviceName,
-            )?,
-            secret: self.string(
-                sub.device_secret,
-                ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
-                Field::Sign,
-            )?,
+            product_key,
+            device_name,
+            secret: match digest.is_empty() && self.secrets {
+                true => self.string(
+                    sub.device_secret,
+                    ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+                    S::ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET,
+                    Field::Sign,
+                )?,
+                false => b"",
+            },
+            digest,
             client_id: self.string(
                 sub.client_id,
                 ALIYUN_MQTT_SUBDEV_CLIENT_ID_MAX_LEN,
@@ -247,25 +290,32 @@ impl Entries for CArray<aliyun_mqtt_subdev_registration> {
 
     fn entry(&self, i: usize) -> Result<Entry<'_>, S> {
         let reg = self.item(i).ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
+        let product_key = self.string(
+            reg.product_key,
+            ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
+            Field::ProductKey,
+        )?;
+        let device_name = self.string(
+            reg.device_name,
+            ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
+            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
+            Field::DeviceName,
+        )?;
+        let digest = self.digest(reg.digest, reg.digest_len)?;
         Ok(Entry {
-            product_key: self.string(
-                reg.product_key,
-                ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
-                Field::ProductKey,
-            )?,
-            device_name: self.string(
-                reg.device_name,
-                ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
-                Field::DeviceName,
-            )?,
-            secret: self.string(
-                reg.product_secret,
-                ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
-                Field::RegisterSign,
-            )?,
+            product_key,
+            device_name,
+            secret: match digest.is_empty() && self.secrets {
+                true => self.string(
+                    reg.product_secret,
+                    ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+                    S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+                    Field::RegisterSign,
+                )?,
+                false => b"",
+            },
+            digest,
             random: self.string(
                 reg.random,
                 ALIYUN_MQTT_RANDOM_MAX_LEN,
@@ -566,6 +616,104 @@ pub unsafe extern "C" fn aliyun_mqtt_subdev_product_register(
             buf,
             cap,
             out_len,
+        )
+    }
+}
+
+/// Two-phase signing of a sub-device (PROTOCOL.md §6.1), first phase:
+/// writes the bytes its sign covers,
+/// `clientId{cid}deviceName{dn}productKey{pk}timestamp{ts}`, for the
+/// caller to MAC with the sub-device's DeviceSecret wherever it is kept.
+/// Put the MAC in `sub->digest` and `sub->digest_len`, and the builders
+/// (`aliyun_mqtt_subdev_topo_add`, `_login`, `_batch_login`) write it as the
+/// sign without reading `device_secret`. `device_secret` and `digest` are
+/// not read here.
+///
+/// Returns `ALIYUN_MQTT_OK`, `..._NULL_ARGUMENT`, `..._BUFFER_TOO_SMALL`,
+/// `..._INVALID_PRODUCT_KEY`, `..._INVALID_DEVICE_NAME`,
+/// `..._INVALID_CLIENT_ID` or `..._OVERLAPPING_BUFFERS`.
+///
+/// # Safety
+/// `sub` is NULL or a readable sub-device whose strings are NULL or
+/// NUL-terminated; `buf` is NULL or writable for `cap` bytes; `out_len` is
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_subdev_signed_content(
+    sub: *const aliyun_mqtt_subdev,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract; every string is checked against the
+    // outputs as it is read.
+    unsafe {
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| {
+                let mut one = CArray::new(sub, 1, subdev::LOGIN, w)?;
+                one.secrets = false;
+                // Read (and checked against the outputs) before writing.
+                one.entry(0)?;
+                Ok(one)
+            },
+            |one, out| {
+                let entry = one.entry(0)?;
+                let sub = subdev::SubDevice {
+                    product_key: entry.product_key,
+                    device_name: entry.device_name,
+                    client_id: Some(entry.client_id),
+                    timestamp_ms: entry.timestamp_ms,
+                    ..subdev::SubDevice::default()
+                };
+                subdev::signed_content(&sub, out)
+            },
+        )
+    }
+}
+
+/// Two-phase signing of a registration by product, first phase: writes
+/// the bytes its sign covers, `deviceName{dn}productKey{pk}random{R}`, for
+/// the caller to MAC with the ProductSecret; the MAC goes in
+/// `reg->digest`. `product_secret` and `digest` are not read.
+///
+/// Returns the statuses of `aliyun_mqtt_subdev_signed_content`, with
+/// `..._INVALID_RANDOM`.
+///
+/// # Safety
+/// As for `aliyun_mqtt_subdev_signed_content`.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_subdev_registration_signed_content(
+    reg: *const aliyun_mqtt_subdev_registration,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract; every string is checked against the
+    // outputs as it is read.
+    unsafe {
+        output(
+            buf,
+            cap,
+            out_len,
+            |w| {
+                let mut one = CArray::new(reg, 1, subdev::PRODUCT_REGISTER, w)?;
+                one.secrets = false;
+                // Read (and checked against the outputs) before writing.
+                one.entry(0)?;
+                Ok(one)
+            },
+            |one, out| {
+                let entry = one.entry(0)?;
+                let reg = subdev::SubDeviceRegistration {
+                    product_key: entry.product_key,
+                    device_name: entry.device_name,
+                    random: entry.random,
+                    ..subdev::SubDeviceRegistration::default()
+                };
+                subdev::registration_signed_content(&reg, out)
+            },
         )
     }
 }
