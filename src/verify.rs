@@ -3,9 +3,13 @@
 
 use crate::limits::*;
 use crate::register::AuthType;
+#[cfg(target_os = "none")]
+use crate::sign::hmac_from_states;
+#[cfg(not(target_os = "none"))]
+use crate::sign::{hmac_parts_from_states, PARTS_MAX_LEN};
 use crate::sign::{
-    hmac_from_states, hmac_states, sign_into, wipe, wipe_hmac_states, Content, HmacStates, Parts,
-    SignMethod, MAX_DIGEST_LEN,
+    hmac_states, sign_into, wipe, wipe_hmac_states, Content, HmacStates, Parts, SignMethod,
+    MAX_DIGEST_LEN,
 };
 use crate::status::aliyun_mqtt_status as S;
 use crate::validate;
@@ -314,12 +318,13 @@ trait Key {
     fn check_role(&self, role: Role) -> Result<(), S> {
         role.check(self.secret())
     }
-    /// [`sign_into`] by `method` with the secret.
+    /// [`sign_into`] by `method` with the secret of the concatenation of
+    /// `content`, to the front of `out`; returns the digest's length.
     fn sign(
         &self,
         method: SignMethod,
-        content: &mut dyn Content,
-        out: &mut [u8],
+        content: &[&[u8]],
+        out: &mut [u8; MAX_DIGEST_LEN],
     ) -> Result<usize, S>;
 }
 
@@ -330,11 +335,28 @@ impl Key for [u8] {
     fn sign(
         &self,
         method: SignMethod,
-        content: &mut dyn Content,
-        out: &mut [u8],
+        content: &[&[u8]],
+        out: &mut [u8; MAX_DIGEST_LEN],
     ) -> Result<usize, S> {
-        sign_into(method, self, content, out)
+        assembled(content, |c| sign_into(method, self, c, out))
     }
+}
+
+/// `sign` of `content` assembled on the stack (one hash update); the copy
+/// is wiped.
+#[inline(always)] // one frame with the caller's, as before the closure
+fn assembled(
+    content: &[&[u8]],
+    sign: impl FnOnce(&mut dyn Content) -> Result<usize, S>,
+) -> Result<usize, S> {
+    let mut buf = [0u8; CONTENT_MAX_LEN + 1];
+    let signed = match emit(&mut buf, content) {
+        Ok(len) => sign(&mut Parts(&[buf.get(..len).unwrap_or_default()])),
+        // Unreachable: the identity's fields are within their limits.
+        Err(_) => Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH),
+    };
+    wipe(&mut buf);
+    signed
 }
 
 /// What the secret is in a CONNECT, by its `authType`, and the rule it must
@@ -457,15 +479,20 @@ impl Key for aliyun_mqtt_verify_key {
     fn sign(
         &self,
         method: SignMethod,
-        content: &mut dyn Content,
-        out: &mut [u8],
+        content: &[&[u8]],
+        out: &mut [u8; MAX_DIGEST_LEN],
     ) -> Result<usize, S> {
         if method == SignMethod::Sha256 {
             // SHA-256 over content + secret: nothing to precompute.
-            return sign_into(method, self.secret(), content, out);
+            return self.secret().sign(method, content, out);
         }
         let states: &HmacStates = &self.hmac_states;
-        hmac_from_states(method, states, content, out)
+        // Hosts lay the content out in padded blocks straight from its
+        // pieces; bare metal streams it through the one hash path.
+        #[cfg(not(target_os = "none"))]
+        return hmac_parts_from_states(method, states, content, out);
+        #[cfg(target_os = "none")]
+        assembled(content, |c| hmac_from_states(method, states, c, out))
     }
 }
 
@@ -513,10 +540,13 @@ const _: () = assert!(
         + ALIYUN_MQTT_RANDOM_MAX_LEN
         <= CONTENT_MAX_LEN
 );
+// Every content fits the hosts' laid-out blocks.
+#[cfg(not(target_os = "none"))]
+const _: () = assert!(CONTENT_MAX_LEN <= PARTS_MAX_LEN);
 
 /// [`check_signature`] for either kind of [`Key`]: the secret is checked
-/// for its role, the content assembled on the stack (one hash update) and
-/// wiped, the digest compared with [`same_hex`].
+/// for its role, the content listed once as its pieces and signed by the
+/// key ([`Key::sign`]), the digest compared with [`same_hex`].
 fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Result<(), S> {
     let secret = key.secret();
     let timestamp = id.timestamp.map_or(&b""[..], |(digits, _)| digits);
@@ -561,18 +591,8 @@ fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Resul
             ]
         }
     };
-    let mut buf = [0u8; CONTENT_MAX_LEN + 1];
     let mut digest = [0u8; MAX_DIGEST_LEN];
-    let signed = match emit(&mut buf, &content) {
-        Ok(len) => key.sign(
-            id.sign_method,
-            &mut Parts(&[buf.get(..len).unwrap_or_default()]),
-            &mut digest,
-        ),
-        // Unreachable: the identity's fields are within their limits.
-        Err(_) => Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH),
-    };
-    wipe(&mut buf);
+    let signed = key.sign(id.sign_method, &content, &mut digest);
     let result = signed.and_then(|len| same_hex(password, digest.get(..len).unwrap_or_default()));
     wipe(&mut digest);
     result
