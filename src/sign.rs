@@ -40,7 +40,12 @@ impl SignMethod {
 
     /// The method named as in the `signmethod` parameter.
     pub fn from_name(name: &[u8]) -> Option<Self> {
-        Self::ALL.iter().copied().find(|m| m.name() == name)
+        // The names' lengths differ (checked with `METHODS`): one
+        // comparison of bytes at most.
+        Self::ALL
+            .into_iter()
+            .find(|m| usize::from(m.name_in_text().1) == name.len())
+            .filter(|m| m.name() == name)
     }
 
     /// The value of the `signmethod` parameter.
@@ -96,6 +101,20 @@ static METHODS: [[u8; 3]; 5] = [
     method(b"hmacsha256", 32),
     method(b"sha256", 32),
 ];
+
+// `SignMethod::from_name` picks a method by the name's length.
+#[allow(clippy::indexing_slicing)] // i < j < METHODS.len(), evaluated at compile time
+const _: () = {
+    let mut i = 1;
+    while i < METHODS.len() {
+        let mut j = i + 1;
+        while j < METHODS.len() {
+            assert!(METHODS[i][1] != METHODS[j][1]);
+            j += 1;
+        }
+        i += 1;
+    }
+};
 
 #[allow(clippy::cast_possible_truncation)] // checked
 const fn method(name: &[u8], digest_len: u8) -> [u8; 3] {
@@ -342,7 +361,7 @@ pub fn hmac_parts_from_states(
 
 /// Blocks of the message [`hmac_parts_from_states`] lays out on the stack.
 #[cfg(not(target_os = "none"))]
-const PARTS_BLOCKS: usize = 4;
+const PARTS_BLOCKS: usize = 3;
 
 /// Longest message [`hmac_parts_from_states`] hashes itself: what fits in
 /// [`PARTS_BLOCKS`] blocks after the key block with the 0x80 byte and the
@@ -440,22 +459,24 @@ fn resumed<H: host::Blocks>(
     if let Some(last) = run.last_mut().and_then(|b| b.last_chunk_mut::<8>()) {
         *last = length_field::<H>(BLOCK_LEN + len);
     }
-    let mut state = *inner;
-    H::compress(&mut state, run);
-    // The outer message: the inner digest, padded, after the key block.
+    // The outer message: the inner digest, padded, after the key block;
+    // its padding is laid before the inner compression, the digest after.
     let digest_len = H::WORDS * 4;
     let mut block = [0u8; BLOCK_LEN];
-    digest_bytes::<H>(&state, &mut block);
     if let Some(b) = block.get_mut(digest_len) {
         *b = 0x80;
     }
     if let Some(last) = block.last_chunk_mut::<8>() {
         *last = length_field::<H>(BLOCK_LEN + digest_len);
     }
+    let mut state = *inner;
+    H::compress(&mut state, run);
+    digest_bytes::<H>(&state, &mut block);
     state = *outer;
     H::compress(&mut state, core::slice::from_ref(&block));
     digest_bytes::<H>(&state, out);
-    wipe(blocks.as_flattened_mut());
+    // The blocks past `n` were never written.
+    wipe(blocks.get_mut(..n).unwrap_or_default().as_flattened_mut());
     wipe(&mut block);
     wipe_words(&mut state);
     Some(digest_len)

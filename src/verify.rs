@@ -678,3 +678,52 @@ pub fn verify_with_key<'a>(
     check_signature_with_key(&id, password, key)?;
     Ok(id)
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+mod tests {
+    use super::*;
+
+    /// The timestamp's digits against the standard library's parser
+    /// (which also takes a leading `+`, never given here): every length,
+    /// every byte value at every position, and the u64 boundary.
+    #[test]
+    fn test_parse_u64_matches_std_succeed() {
+        let reference = |d: &[u8]| -> Option<u64> {
+            if d.is_empty() || d.len() > 20 || !d.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            core::str::from_utf8(d).ok()?.parse().ok()
+        };
+        let base = b"98765432109876543210123";
+        for len in 0..=base.len() {
+            let digits = &base[..len];
+            assert_eq!(parse_u64(digits), reference(digits), "{digits:?}");
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut d = digits.to_vec();
+                    d[at] = b;
+                    assert_eq!(parse_u64(&d), reference(&d), "{d:?}");
+                }
+            }
+        }
+        for text in [
+            "0",
+            "00000000000000000000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "09999999999999999999",
+            "1539421321846",
+            "10000000000000000000",
+        ] {
+            assert_eq!(parse_u64(text.as_bytes()), text.parse().ok(), "{text}");
+        }
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+    }
+}
