@@ -189,13 +189,20 @@ impl<'a> Params<'a> {
         if second_eq {
             return Err(S::ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID);
         }
-        let slot = match key {
-            b"securemode" => Some(&mut self.securemode),
-            b"signmethod" => Some(&mut self.signmethod),
-            b"timestamp" => Some(&mut self.timestamp),
-            b"authType" => Some(&mut self.auth_type),
-            b"random" => Some(&mut self.random),
-            _ => None,
+        // Fixed-size comparisons: inline loads, where a `match` on the
+        // slice calls `memcmp` for each candidate of the key's length.
+        let slot = if is(key, b"securemode") {
+            Some(&mut self.securemode)
+        } else if is(key, b"signmethod") {
+            Some(&mut self.signmethod)
+        } else if is(key, b"timestamp") {
+            Some(&mut self.timestamp)
+        } else if is(key, b"authType") {
+            Some(&mut self.auth_type)
+        } else if is(key, b"random") {
+            Some(&mut self.random)
+        } else {
+            None
         };
         let repeated = match slot {
             Some(slot) => slot.replace(value).is_some(),
@@ -208,6 +215,12 @@ impl<'a> Params<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether `key` is `name`.
+#[inline(always)]
+fn is<const N: usize>(key: &[u8], name: &[u8; N]) -> bool {
+    key.len() == N && key.first_chunk::<N>() == Some(name)
 }
 
 /// Whether a pair of the well-formed `pairs,` has the key `key`.
