@@ -701,6 +701,92 @@ pub fn verify_with_key<'a>(
 mod tests {
     use super::*;
 
+    /// The HMAC the key resumes (laid out in blocks on hosts) against the
+    /// streaming one of the plain secret and against a password signed
+    /// over the content as PROTOCOL.md §1 and §4 spell it, for every
+    /// client id length (signed contents from 30 to the longest, across
+    /// every block boundary of the padding), registrations with every
+    /// `random` length, every method; a changed digit is a mismatch.
+    #[test]
+    fn test_check_with_key_every_content_length_succeed() {
+        let secret = b"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+        let mut key = aliyun_mqtt_verify_key::ZERO;
+        key.init(secret).unwrap();
+        let text = b"SN1928339abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.:";
+        let mut cases = Vec::new();
+        for cid_len in 0..=ALIYUN_MQTT_CLIENT_ID_MAX_LEN {
+            for (dn, pk, ts) in [
+                (4, 1, None),
+                (12, 11, Some("1539421321846")),
+                (32, 20, Some("18446744073709551615")),
+            ] {
+                cases.push((&text[..cid_len], &text[..dn], &text[..pk], ts, None));
+            }
+        }
+        for random_len in 1..=ALIYUN_MQTT_RANDOM_MAX_LEN {
+            for auth in [AuthType::Register, AuthType::RegNwl] {
+                let random = &text[9..9 + random_len];
+                cases.push((
+                    &b""[..],
+                    &text[..32],
+                    &text[..20],
+                    None,
+                    Some((auth, random)),
+                ));
+            }
+        }
+        for (cid, dn, pk, ts, reg) in cases {
+            let content: Vec<u8> = match reg {
+                None => [
+                    if cid.is_empty() {
+                        &b""[..]
+                    } else {
+                        b"clientId"
+                    },
+                    cid,
+                    b"deviceName",
+                    dn,
+                    b"productKey",
+                    pk,
+                    if ts.is_some() { b"timestamp" } else { b"" },
+                    ts.unwrap_or_default().as_bytes(),
+                ]
+                .concat(),
+                Some((_, random)) => {
+                    [&b"deviceName"[..], dn, b"productKey", pk, b"random", random].concat()
+                }
+            };
+            for method in SignMethod::ALL {
+                if reg.is_some() && method == SignMethod::Sha256 {
+                    continue;
+                }
+                let id = Identity {
+                    client_id: cid,
+                    product_key: pk,
+                    device_name: dn,
+                    sign_method: method,
+                    secure_mode: 3,
+                    timestamp: ts.map(|t| (t.as_bytes(), t.parse().unwrap())),
+                    auth_type: reg.map(|(auth, _)| auth),
+                    random: reg.map_or(&b""[..], |(_, random)| random),
+                };
+                let mut digest = [0u8; MAX_DIGEST_LEN];
+                let n = crate::sign::sign(method, secret, &[&content], &mut digest).unwrap();
+                let hex: String = digest[..n].iter().map(|b| format!("{b:02x}")).collect();
+                for password in [hex.clone(), hex.to_uppercase()] {
+                    let password = password.as_bytes();
+                    assert_eq!(check_signature(&id, password, secret), Ok(()));
+                    assert_eq!(check_signature_with_key(&id, password, &key), Ok(()));
+                }
+                let mut wrong = hex.into_bytes();
+                wrong[n] = if wrong[n] == b'0' { b'1' } else { b'0' };
+                let mismatch = Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+                assert_eq!(check_signature(&id, &wrong, secret), mismatch);
+                assert_eq!(check_signature_with_key(&id, &wrong, &key), mismatch);
+            }
+        }
+    }
+
     /// The timestamp's digits against the standard library's parser
     /// (which also takes a leading `+`, never given here): every length,
     /// every byte value at every position, and the u64 boundary.
