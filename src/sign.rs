@@ -327,7 +327,7 @@ pub fn hmac_from_states(
 /// straight from the parts, compressed from the inner state in one call,
 /// then the inner digest, with its padding, is one block from the outer
 /// state: no buffering, no runtime choice of the hash per block. A message
-/// over [`PARTS_MAX_LEN`] bytes takes [`hmac_from_states`]. Hosts only:
+/// over 183 bytes (`PARTS_MAX_LEN`) takes [`hmac_from_states`]. Hosts only:
 /// bare metal keeps the one streaming path (smaller firmware).
 /// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD` as for [`hmac_from_states`].
 #[cfg(not(target_os = "none"))]
@@ -367,7 +367,7 @@ const PARTS_BLOCKS: usize = 3;
 /// [`PARTS_BLOCKS`] blocks after the key block with the 0x80 byte and the
 /// 8-byte length (every signed content of a CONNECT does).
 #[cfg(not(target_os = "none"))]
-pub const PARTS_MAX_LEN: usize = PARTS_BLOCKS * 64 - 9;
+pub(crate) const PARTS_MAX_LEN: usize = PARTS_BLOCKS * 64 - 9;
 
 /// The host compression functions, one type per hash so that
 /// [`resumed`] is compiled once for each (the RustCrypto crates pick the
