@@ -357,7 +357,7 @@ impl Key for [u8] {
 
 /// `sign` of `content` assembled on the stack (one hash update); the copy
 /// is wiped.
-#[inline(always)] // one frame with the caller's, as before the closure
+#[inline(always)] // the buffer joins the caller's frame: no frame of its own
 fn assembled(
     content: &[&[u8]],
     sign: impl FnOnce(&mut dyn Content) -> Result<usize, S>,
