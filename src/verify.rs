@@ -3,9 +3,13 @@
 
 use crate::limits::*;
 use crate::register::AuthType;
+#[cfg(target_os = "none")]
+use crate::sign::hmac_from_states;
+#[cfg(not(target_os = "none"))]
+use crate::sign::{hmac_parts_from_states, PARTS_MAX_LEN};
 use crate::sign::{
-    hmac_from_states, hmac_states, sign_into, wipe, wipe_hmac_states, Content, HmacStates, Parts,
-    SignMethod, MAX_DIGEST_LEN,
+    hmac_states, sign_into, wipe, wipe_hmac_states, Content, HmacStates, Parts, SignMethod,
+    MAX_DIGEST_LEN,
 };
 use crate::status::aliyun_mqtt_status as S;
 use crate::validate;
@@ -185,13 +189,20 @@ impl<'a> Params<'a> {
         if second_eq {
             return Err(S::ALIYUN_MQTT_ERR_MALFORMED_CLIENT_ID);
         }
-        let slot = match key {
-            b"securemode" => Some(&mut self.securemode),
-            b"signmethod" => Some(&mut self.signmethod),
-            b"timestamp" => Some(&mut self.timestamp),
-            b"authType" => Some(&mut self.auth_type),
-            b"random" => Some(&mut self.random),
-            _ => None,
+        // Fixed-size comparisons: inline loads, where a `match` on the
+        // slice calls `memcmp` for each candidate of the key's length.
+        let slot = if is(key, b"securemode") {
+            Some(&mut self.securemode)
+        } else if is(key, b"signmethod") {
+            Some(&mut self.signmethod)
+        } else if is(key, b"timestamp") {
+            Some(&mut self.timestamp)
+        } else if is(key, b"authType") {
+            Some(&mut self.auth_type)
+        } else if is(key, b"random") {
+            Some(&mut self.random)
+        } else {
+            None
         };
         let repeated = match slot {
             Some(slot) => slot.replace(value).is_some(),
@@ -204,6 +215,12 @@ impl<'a> Params<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether `key` is `name`.
+#[inline(always)]
+fn is<const N: usize>(key: &[u8], name: &[u8; N]) -> bool {
+    key.len() == N && key.first_chunk::<N>() == Some(name)
 }
 
 /// Whether a pair of the well-formed `pairs,` has the key `key`.
@@ -314,12 +331,13 @@ trait Key {
     fn check_role(&self, role: Role) -> Result<(), S> {
         role.check(self.secret())
     }
-    /// [`sign_into`] by `method` with the secret.
+    /// [`sign_into`] by `method` with the secret of the concatenation of
+    /// `content`, to the front of `out`; returns the digest's length.
     fn sign(
         &self,
         method: SignMethod,
-        content: &mut dyn Content,
-        out: &mut [u8],
+        content: &[&[u8]],
+        out: &mut [u8; MAX_DIGEST_LEN],
     ) -> Result<usize, S>;
 }
 
@@ -330,11 +348,28 @@ impl Key for [u8] {
     fn sign(
         &self,
         method: SignMethod,
-        content: &mut dyn Content,
-        out: &mut [u8],
+        content: &[&[u8]],
+        out: &mut [u8; MAX_DIGEST_LEN],
     ) -> Result<usize, S> {
-        sign_into(method, self, content, out)
+        assembled(content, |c| sign_into(method, self, c, out))
     }
+}
+
+/// `sign` of `content` assembled on the stack (one hash update); the copy
+/// is wiped.
+#[inline(always)] // the buffer joins the caller's frame: no frame of its own
+fn assembled(
+    content: &[&[u8]],
+    sign: impl FnOnce(&mut dyn Content) -> Result<usize, S>,
+) -> Result<usize, S> {
+    let mut buf = [0u8; CONTENT_MAX_LEN + 1];
+    let signed = match emit(&mut buf, content) {
+        Ok(len) => sign(&mut Parts(&[buf.get(..len).unwrap_or_default()])),
+        // Unreachable: the identity's fields are within their limits.
+        Err(_) => Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH),
+    };
+    wipe(&mut buf);
+    signed
 }
 
 /// What the secret is in a CONNECT, by its `authType`, and the rule it must
@@ -457,15 +492,20 @@ impl Key for aliyun_mqtt_verify_key {
     fn sign(
         &self,
         method: SignMethod,
-        content: &mut dyn Content,
-        out: &mut [u8],
+        content: &[&[u8]],
+        out: &mut [u8; MAX_DIGEST_LEN],
     ) -> Result<usize, S> {
         if method == SignMethod::Sha256 {
             // SHA-256 over content + secret: nothing to precompute.
-            return sign_into(method, self.secret(), content, out);
+            return self.secret().sign(method, content, out);
         }
         let states: &HmacStates = &self.hmac_states;
-        hmac_from_states(method, states, content, out)
+        // Hosts lay the content out in padded blocks straight from its
+        // pieces; bare metal streams it through the one hash path.
+        #[cfg(not(target_os = "none"))]
+        return hmac_parts_from_states(method, states, content, out);
+        #[cfg(target_os = "none")]
+        assembled(content, |c| hmac_from_states(method, states, c, out))
     }
 }
 
@@ -513,10 +553,13 @@ const _: () = assert!(
         + ALIYUN_MQTT_RANDOM_MAX_LEN
         <= CONTENT_MAX_LEN
 );
+// Every content fits the hosts' laid-out blocks.
+#[cfg(not(target_os = "none"))]
+const _: () = assert!(CONTENT_MAX_LEN <= PARTS_MAX_LEN);
 
 /// [`check_signature`] for either kind of [`Key`]: the secret is checked
-/// for its role, the content assembled on the stack (one hash update) and
-/// wiped, the digest compared with [`same_hex`].
+/// for its role, the content listed once as its pieces and signed by the
+/// key ([`Key::sign`]), the digest compared with [`same_hex`].
 fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Result<(), S> {
     let secret = key.secret();
     let timestamp = id.timestamp.map_or(&b""[..], |(digits, _)| digits);
@@ -561,18 +604,8 @@ fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Resul
             ]
         }
     };
-    let mut buf = [0u8; CONTENT_MAX_LEN + 1];
     let mut digest = [0u8; MAX_DIGEST_LEN];
-    let signed = match emit(&mut buf, &content) {
-        Ok(len) => key.sign(
-            id.sign_method,
-            &mut Parts(&[buf.get(..len).unwrap_or_default()]),
-            &mut digest,
-        ),
-        // Unreachable: the identity's fields are within their limits.
-        Err(_) => Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH),
-    };
-    wipe(&mut buf);
+    let signed = key.sign(id.sign_method, &content, &mut digest);
     let result = signed.and_then(|len| same_hex(password, digest.get(..len).unwrap_or_default()));
     wipe(&mut digest);
     result
@@ -657,4 +690,139 @@ pub fn verify_with_key<'a>(
     let id = identify(mqtt_client_id, username)?;
     check_signature_with_key(&id, password, key)?;
     Ok(id)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+mod tests {
+    use super::*;
+
+    /// The HMAC the key resumes (laid out in blocks on hosts) against the
+    /// streaming one of the plain secret and against a password signed
+    /// over the content as PROTOCOL.md §1 and §4 spell it, for every
+    /// client id length (signed contents from 30 to the longest, across
+    /// every block boundary of the padding), registrations with every
+    /// `random` length, every method; a changed digit is a mismatch.
+    #[test]
+    fn test_check_with_key_every_content_length_succeed() {
+        let secret = b"oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+        let mut key = aliyun_mqtt_verify_key::ZERO;
+        key.init(secret).unwrap();
+        let text = b"SN1928339abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.:";
+        let mut cases = Vec::new();
+        for cid_len in 0..=ALIYUN_MQTT_CLIENT_ID_MAX_LEN {
+            for (dn, pk, ts) in [
+                (4, 1, None),
+                (12, 11, Some("1539421321846")),
+                (32, 20, Some("18446744073709551615")),
+            ] {
+                cases.push((&text[..cid_len], &text[..dn], &text[..pk], ts, None));
+            }
+        }
+        for random_len in 1..=ALIYUN_MQTT_RANDOM_MAX_LEN {
+            for auth in [AuthType::Register, AuthType::RegNwl] {
+                let random = &text[9..9 + random_len];
+                cases.push((
+                    &b""[..],
+                    &text[..32],
+                    &text[..20],
+                    None,
+                    Some((auth, random)),
+                ));
+            }
+        }
+        for (cid, dn, pk, ts, reg) in cases {
+            let content: Vec<u8> = match reg {
+                None => [
+                    if cid.is_empty() {
+                        &b""[..]
+                    } else {
+                        b"clientId"
+                    },
+                    cid,
+                    b"deviceName",
+                    dn,
+                    b"productKey",
+                    pk,
+                    if ts.is_some() { b"timestamp" } else { b"" },
+                    ts.unwrap_or_default().as_bytes(),
+                ]
+                .concat(),
+                Some((_, random)) => {
+                    [&b"deviceName"[..], dn, b"productKey", pk, b"random", random].concat()
+                }
+            };
+            for method in SignMethod::ALL {
+                if reg.is_some() && method == SignMethod::Sha256 {
+                    continue;
+                }
+                let id = Identity {
+                    client_id: cid,
+                    product_key: pk,
+                    device_name: dn,
+                    sign_method: method,
+                    secure_mode: 3,
+                    timestamp: ts.map(|t| (t.as_bytes(), t.parse().unwrap())),
+                    auth_type: reg.map(|(auth, _)| auth),
+                    random: reg.map_or(&b""[..], |(_, random)| random),
+                };
+                let mut digest = [0u8; MAX_DIGEST_LEN];
+                let n = crate::sign::sign(method, secret, &[&content], &mut digest).unwrap();
+                let hex: String = digest[..n].iter().map(|b| format!("{b:02x}")).collect();
+                for password in [hex.clone(), hex.to_uppercase()] {
+                    let password = password.as_bytes();
+                    assert_eq!(check_signature(&id, password, secret), Ok(()));
+                    assert_eq!(check_signature_with_key(&id, password, &key), Ok(()));
+                }
+                let mut wrong = hex.into_bytes();
+                wrong[n] = if wrong[n] == b'0' { b'1' } else { b'0' };
+                let mismatch = Err(S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH);
+                assert_eq!(check_signature(&id, &wrong, secret), mismatch);
+                assert_eq!(check_signature_with_key(&id, &wrong, &key), mismatch);
+            }
+        }
+    }
+
+    /// The timestamp's digits against the standard library's parser
+    /// (which also takes a leading `+`, never given here): every length,
+    /// every byte value at every position, and the u64 boundary.
+    #[test]
+    fn test_parse_u64_matches_std_succeed() {
+        let reference = |d: &[u8]| -> Option<u64> {
+            if d.is_empty() || d.len() > 20 || !d.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            core::str::from_utf8(d).ok()?.parse().ok()
+        };
+        let base = b"98765432109876543210123";
+        for len in 0..=base.len() {
+            let digits = &base[..len];
+            assert_eq!(parse_u64(digits), reference(digits), "{digits:?}");
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut d = digits.to_vec();
+                    d[at] = b;
+                    assert_eq!(parse_u64(&d), reference(&d), "{d:?}");
+                }
+            }
+        }
+        for text in [
+            "0",
+            "00000000000000000000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "09999999999999999999",
+            "1539421321846",
+            "10000000000000000000",
+        ] {
+            assert_eq!(parse_u64(text.as_bytes()), text.parse().ok(), "{text}");
+        }
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+    }
 }
