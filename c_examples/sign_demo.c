@@ -642,14 +642,19 @@ static int message_command(unsigned mode, const char *cmd, struct message_args *
             char *random = rest ? strrchr(rest, '/') : NULL;
             if (!random) return usage_hint(cmd, "--subdev %zu: not PK/DN/PS/RANDOM", i + 1);
             *random++ = '\0';
-            regs[i] = (aliyun_mqtt_subdev_registration){pk, dn, rest, random};
+            regs[i] = (aliyun_mqtt_subdev_registration){
+                .product_key = pk, .device_name = dn, .product_secret = rest, .random = random};
             continue;
         }
         if ((mode & CMD_SUB_SIGNED) && !rest) {
             return usage_hint(cmd, "--subdev %zu: not PK/DN/DS", i + 1);
         }
-        subs[i] = (aliyun_mqtt_subdev){pk, dn, rest ? rest : "", a->client_id, a->timestamp_ms,
-                                       a->clean_session};
+        subs[i] = (aliyun_mqtt_subdev){.product_key = pk,
+                                       .device_name = dn,
+                                       .device_secret = rest ? rest : "",
+                                       .client_id = a->client_id,
+                                       .timestamp_ms = a->timestamp_ms,
+                                       .clean_session = a->clean_session};
     }
     size_t n = a->n_subs;
     switch (mode) {

@@ -12,7 +12,11 @@ static aliyun_mqtt_credentials cred;
 
 /* A build with no sign method signs in two phases, with a digest computed
  * outside (as an HMAC peripheral or a secure element would). */
-#define FW_NO_METHOD (!(FW_HMAC_MD5 || FW_HMAC_SHA1 || FW_HMAC_SHA256 || FW_SHA256))
+#if defined(FW_DIGEST) && !(FW_HMAC_MD5 || FW_HMAC_SHA1 || FW_HMAC_SHA256 || FW_SHA256)
+#define FW_NO_METHOD 1
+#else
+#define FW_NO_METHOD 0
+#endif
 #if FW_NO_METHOD
 static const uint8_t digest[] = {FW_DIGEST};
 static char content[ALIYUN_MQTT_SIGNED_CONTENT_SIZE];
