@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import os
+import struct
 import sys
 import threading
 from dataclasses import dataclass
@@ -171,8 +172,8 @@ _FIELD_STATUS = {
     "product_secret": "INVALID_PRODUCT_SECRET", "random": "INVALID_RANDOM",
     "instance_id": "INVALID_INSTANCE_ID", "host": "INVALID_HOST",
     "device_token": "INVALID_DEVICE_TOKEN", "reply": "REPLY_MALFORMED",
-    "secret": "INVALID_DEVICE_SECRET", "ntp": "INVALID_NTP_TIMES", "id": "REPLY_MALFORMED",
-    "digest": "INVALID_DIGEST",
+    "secret": "INVALID_DEVICE_SECRET", "ntp": "INVALID_NTP_TIMES",
+    "digest": "INVALID_DIGEST", "topic": "INVALID_TOPIC", "root": "INVALID_ROOT",
 }
 _FIELD_STATUS = {k: getattr(_lib, "ALIYUN_MQTT_ERR_" + v) for k, v in _FIELD_STATUS.items()}
 
@@ -254,10 +255,12 @@ def _int(value, field: str) -> int:
 
 def _u(value, field: str, bits: int, status: str = "") -> int:
     """An unsigned C integer of `bits` bits; out of range raises the
-    field's status."""
+    status of `status` (ValueError if the library has none for it)."""
     value = _int(value, field)
     if not 0 <= value < 1 << bits:
-        raise AliyunMqttError(_FIELD_STATUS.get(status or field, _lib.ALIYUN_MQTT_ERR_NULL_ARGUMENT))
+        if status:
+            raise AliyunMqttError(_FIELD_STATUS[status])
+        raise ValueError(f"{field} must be 0 to {(1 << bits) - 1}, not {value}")
     return value
 
 
@@ -536,8 +539,10 @@ def host(product_key: str, region_id: str = "cn-shanghai") -> str:
         return _host_cache[key]
     except (KeyError, TypeError):
         pass
-    h = _out(_lib.aliyun_mqtt_host, _c(product_key, "product_key"), _c(region_id, "region_id"),
-             size=_HOST_SIZE)
+    buf, n = _tls.host_buf
+    _check(_lib.aliyun_mqtt_host(_c(product_key, "product_key"), _c(region_id, "region_id"),
+                                 buf, _HOST_SIZE, n))
+    h = ffi.unpack(buf, n[0]).decode()
     if len(_host_cache) >= 4096:  # bounded: a pure function's recent results
         _host_cache.clear()
     _host_cache[key] = h
@@ -583,7 +588,7 @@ def register_path() -> str:
 
 def topic(kind: Union[Topic, int], product_key: str, device_name: str) -> str:
     """The topic of a gateway or NTP message of the device (PROTOCOL.md §6, §7)."""
-    return _out(_lib.aliyun_mqtt_topic, _u(kind, "kind", 32, "id"), _c(product_key, "product_key"),
+    return _out(_lib.aliyun_mqtt_topic, _u(kind, "kind", 32, "topic"), _c(product_key, "product_key"),
                 _c(device_name, "device_name"), size=_lib.ALIYUN_MQTT_TOPIC_SIZE)
 
 
@@ -609,9 +614,6 @@ def root(root_id: Union[RootId, int]) -> Root:
     return Root(RootId(root_id), ffi.string(out.name).decode(), ffi.string(out.pem).decode(),
                 ffi.unpack(ffi.cast("char *", out.der), out.der_len), out.not_after,
                 ffi.string(out.not_after_utc).decode())
-
-
-_FIELD_STATUS["root"] = _lib.ALIYUN_MQTT_ERR_INVALID_ROOT
 
 
 def roots() -> Tuple[Root, ...]:
@@ -648,20 +650,71 @@ def _device(product_key, device_name, device_secret, client_id, timestamp_ms, si
     return dev
 
 
+_PK_SIZE = _lib.ALIYUN_MQTT_PRODUCT_KEY_SIZE
+_DN_SIZE = _lib.ALIYUN_MQTT_DEVICE_NAME_SIZE
+_DS_SIZE = _lib.ALIYUN_MQTT_DEVICE_SECRET_SIZE
+
+
 class _PerThread(threading.local):
-    """The C structures `sign` reuses, one set per thread."""
+    """The C structures `sign` and `verify` reuse, one set per thread: the
+    device points into `arena`, which holds the product key, device name
+    and secret in slots of their C sizes; the conversions of the last sign
+    method, secure mode and case are kept (a repeated one is not converted
+    again)."""
 
     def __init__(self):
+        self.arena = ffi.new("char[]", _PK_SIZE + _DN_SIZE + _DS_SIZE)
+        self.arena_buf = ffi.buffer(self.arena)
         self.dev = ffi.new("aliyun_mqtt_device *")
+        self.dev.product_key = self.arena
+        self.dev.device_name = self.arena + _PK_SIZE
+        self.dev.device_secret = self.arena + _PK_SIZE + _DN_SIZE
         self.cred = ffi.new("aliyun_mqtt_credentials *")
-        self.raw = ffi.buffer(self.cred)
+        self.cred_raw = ffi.buffer(self.cred)
+        self.info = ffi.new("aliyun_mqtt_verify_info *")
+        self.info_raw = ffi.buffer(self.info)
+        # [sign_method, secure_mode, uppercase] and [product_key,
+        # device_name, device_secret] last written to `dev` / `arena`.
+        self.last = [None, None]
+        self.verify_state = (self.info, self.info_raw)
+        self.host_buf = (ffi.new("char[]", _HOST_SIZE), ffi.new("size_t *"))
+        self.sign_state = (self.arena_buf, self.dev, self.cred, self.cred_raw, self.last)
 
 
 _tls = _PerThread()
+_new = object.__new__
 _CRED_USER = ffi.offsetof("aliyun_mqtt_credentials", "username")
 _CRED_PASS = ffi.offsetof("aliyun_mqtt_credentials", "password")
-_str, _from_buffer = str, ffi.from_buffer
+
+
+def _unpacker(ctype: str):
+    """A struct.Struct unpacking the fields of the C struct `ctype`, its
+    format computed from the bindings' layout (offsets, sizes and types,
+    padding as pad bytes), so it follows the header."""
+    codes = {"char": "s", "uint64_t": "Q", "_Bool": "?", "uint32_t": "I", "int32_t": "i",
+             "uint16_t": "H", "size_t": "N"}
+    fmt, end = "@", 0
+    for _, f in ffi.typeof(ctype).fields:
+        t = f.type
+        if f.offset > end:
+            fmt += f"{f.offset - end}x"
+        if t.kind == "array" and t.item.cname == "char":
+            fmt += f"{t.length}s"
+        else:
+            fmt += codes[t.cname]
+        end = f.offset + ffi.sizeof(t)
+    fmt += f"{ffi.sizeof(ctype) - end}x"
+    packer = struct.Struct(fmt)
+    if packer.size != ffi.sizeof(ctype):
+        raise ImportError(f"the layout of {ctype} cannot be unpacked")
+    return packer.unpack
+
+
+_INFO_UNPACK = _unpacker("aliyun_mqtt_verify_info")
+_str = str
 _SIGN = _lib.aliyun_mqtt_sign
+_VERIFY = _lib.aliyun_mqtt_verify
+_MODES = {m.value: m for m in SecureMode}
 
 
 def sign(product_key: str, device_name: str, device_secret: str, *,
@@ -678,46 +731,83 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     tls or tcp (or a SecureMode); `extra_params` is ``k=v[,k=v]`` put inside
     the bars; `uppercase` a bool. Raises AliyunMqttError with the status of
     the first bad field, TypeError for an argument of the wrong type.
+
+    One C call per credentials, into structures reused per thread; the host
+    of a (product_key, region_id) is computed by the library once and kept.
     """
-    t = _tls
-    dev = t.dev
-    # The common case (str arguments, no NUL) takes one check per string;
-    # anything else goes through the full conversion with its statuses.
-    try:
-        pk = (product_key + "\0").encode()
-        dn = (device_name + "\0").encode()
-        ds = (device_secret + "\0").encode()
-        if pk.count(b"\0") + dn.count(b"\0") + ds.count(b"\0") != 3 or \
-                product_key.__class__ is not _str or device_name.__class__ is not _str or \
-                device_secret.__class__ is not _str:
-            raise TypeError
-    except (TypeError, UnicodeEncodeError, AttributeError):
-        keep = []
-        pk = _p(product_key, "product_key", keep)
-        dn = _p(device_name, "device_name", keep)
-        ds = _p(device_secret, "device_secret", keep)
-    else:
-        pk, dn, ds = _from_buffer(pk), _from_buffer(dn), _from_buffer(ds)
-    keep = []
-    dev.product_key = pk
-    dev.device_name = dn
-    dev.device_secret = ds
-    dev.client_id = _NULL if client_id is None else _p(client_id, "client_id", keep)
-    dev.extra_params = _NULL if extra_params is None else _p(extra_params, "extra_params", keep)
-    dev.timestamp_ms = 0 if timestamp_ms is None else _ts(timestamp_ms)
-    dev.sign_method = _method(sign_method)
-    dev.secure_mode = _mode(secure_mode)
-    if uppercase.__class__ is not bool:
-        raise TypeError(f"uppercase must be bool, not {type(uppercase).__name__}")
-    dev.uppercase_hex = uppercase
-    st = _SIGN(dev, t.cred)
+    arena_buf, tdev, cred, cred_raw, last = _tls.sign_state
+    dev = None
+    # The common case: str without NUL that fits its C slot. The strings are
+    # padded with NULs to the slots' sizes and copied in at once; a
+    # non-ASCII one makes the bytes longer than the arena and is refused by
+    # the copy, then takes the general path below. The same strings as the
+    # last call are in the arena already.
+    if product_key.__class__ is _str and device_name.__class__ is _str and \
+            device_secret.__class__ is _str:
+        strings = (product_key, device_name, device_secret)
+        if strings == last[1]:
+            dev = tdev
+        elif len(product_key) < _PK_SIZE and len(device_name) < _DN_SIZE and \
+                len(device_secret) < _DS_SIZE and "\0" not in product_key and \
+                "\0" not in device_name and "\0" not in device_secret:
+            last[1] = None
+            try:
+                arena_buf[:] = (product_key.ljust(_PK_SIZE, "\0") +
+                                device_name.ljust(_DN_SIZE, "\0") +
+                                device_secret.ljust(_DS_SIZE, "\0")).encode()
+            except (ValueError, UnicodeEncodeError):
+                pass
+            else:
+                dev = tdev
+                last[1] = strings
+        if dev is not None:
+            if timestamp_ms is None:
+                dev.timestamp_ms = 0
+            elif timestamp_ms.__class__ is int and 0 < timestamp_ms < 1 << 64:
+                dev.timestamp_ms = timestamp_ms
+            else:
+                dev.timestamp_ms = _ts(timestamp_ms)
+            if uppercase.__class__ is not bool:
+                raise TypeError(f"uppercase must be bool, not {type(uppercase).__name__}")
+            options = (sign_method, secure_mode, uppercase, client_id, extra_params)
+            if options != last[0]:
+                last[0] = None
+                if client_id is None:
+                    dev.client_id = _NULL
+                else:
+                    cid = _p(client_id, "client_id", [])
+                    dev.client_id = cid
+                if extra_params is None:
+                    dev.extra_params = _NULL
+                else:
+                    extra = _p(extra_params, "extra_params", [])
+                    dev.extra_params = extra
+                dev.sign_method = _method(sign_method)
+                dev.secure_mode = _mode(secure_mode)
+                dev.uppercase_hex = uppercase
+                # Kept for plain strings (whose equality is their value's)
+                # and no client id or extra parameters (whose memory is
+                # only held for this call).
+                if sign_method.__class__ is _str and secure_mode.__class__ is _str and \
+                        client_id is None and extra_params is None:
+                    last[0] = options
+    if dev is None:
+        keep: list = []
+        dev = _device(product_key, device_name, device_secret, client_id, timestamp_ms,
+                      sign_method, secure_mode, extra_params, uppercase, keep)
+    st = _SIGN(dev, cred)
     if st:
         raise AliyunMqttError(st)
-    raw = t.raw[:]
+    raw = cred_raw[:]
     h = _host_cache.get((product_key, region_id)) or host(product_key, region_id)
-    return Credentials(raw[:raw.index(b"\0")].decode(),
-                       raw[_CRED_USER:raw.index(b"\0", _CRED_USER)].decode(),
-                       raw[_CRED_PASS:raw.index(b"\0", _CRED_PASS)].decode(), h, PORT)
+    c = _new(Credentials)
+    d = c.__dict__
+    d["client_id"] = raw[:raw.index(0)].decode()
+    d["username"] = raw[_CRED_USER:raw.index(0, _CRED_USER)].decode()
+    d["password"] = raw[_CRED_PASS:raw.index(0, _CRED_PASS)].decode()
+    d["host"] = h
+    d["port"] = PORT
+    return c
 
 
 def _credentials(out, product_key, region_id) -> Credentials:
@@ -753,12 +843,15 @@ def auth_body(product_key: str, device_name: str, device_secret: str, *,
     return _out(_lib.aliyun_mqtt_auth_body, dev, size=_lib.ALIYUN_MQTT_AUTH_BODY_SIZE)
 
 
-def psk_identity(product_key: str, device_name: str, *, timestamp_ms: Optional[int] = None,
+def psk_identity(product_key: str, device_name: str, device_secret: str, *,
+                 timestamp_ms: Optional[int] = None,
                  sign_method: Union[str, SignMethod] = "hmacsha256") -> str:
-    """The TLS-PSK identity of a device (PROTOCOL.md §9)."""
+    """The TLS-PSK identity of the vendor's 4.x C SDK (PROTOCOL.md §9.1),
+    ``devicename|hmacsha256|{pk}&{dn}|{timestamp_ms}``; the device is
+    validated as for `sign`."""
     keep: list = []
-    dev = _device(product_key, device_name, None, None, timestamp_ms, sign_method, "tls", None,
-                  False, keep, secret_optional=True)
+    dev = _device(product_key, device_name, device_secret, None, timestamp_ms, sign_method, "tls",
+                  None, False, keep)
     return _out(_lib.aliyun_mqtt_psk_identity, dev, size=_lib.ALIYUN_MQTT_PSK_IDENTITY_SIZE)
 
 
@@ -835,7 +928,7 @@ def auth_body_from_digest(product_key: str, device_name: str, digest: bytes, *,
 
 def _identity(info) -> Identity:
     return Identity(_s(info.product_key), _s(info.device_name), _s(info.client_id),
-                    _METHODS[info.sign_method], SecureMode(info.secure_mode),
+                    _METHODS[info.sign_method], _MODES[info.secure_mode],
                     info.timestamp_ms if info.has_timestamp else None,
                     _AUTH_TYPES.get(info.auth_type), _s(info.random))
 
@@ -848,29 +941,46 @@ def identify(mqtt_client_id: str, username: str) -> Identity:
     return _identity(info)
 
 
-_VERIFY = _lib.aliyun_mqtt_verify
-
-
 def verify(mqtt_client_id: str, username: str, password: str, device_secret: str) -> Identity:
     """Returns the identity when the platform would accept these CONNECT
     fields for this secret; raises AliyunMqttError (for example
     ``ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH``) otherwise. `device_secret` is
     the DeviceSecret, the ProductSecret (a registration) or the deviceToken
     (``connwl``): see `Identity.auth_type`."""
-    cid = _c(mqtt_client_id, "mqtt_client_id")
-    user = _c(username, "username")
-    pw = _c(password, "password")
     try:
-        secret = _c(device_secret, "device_secret")
-    except AliyunMqttError:
-        # Which secret is bad depends on the authType: a byte that every
-        # role refuses gets the library's status for this CONNECT.
-        secret = b"\x7f"
-    info = ffi.new("aliyun_mqtt_verify_info *")
+        if mqtt_client_id.__class__ is not _str or username.__class__ is not _str or \
+                password.__class__ is not _str or device_secret.__class__ is not _str:
+            raise TypeError
+        cid, user, pw = mqtt_client_id.encode(), username.encode(), password.encode()
+        secret = device_secret.encode()
+        if b"\0" in cid or b"\0" in user or b"\0" in pw or b"\0" in secret:
+            raise TypeError
+    except (TypeError, UnicodeEncodeError):
+        cid = _c(mqtt_client_id, "mqtt_client_id")
+        user = _c(username, "username")
+        pw = _c(password, "password")
+        try:
+            secret = _c(device_secret, "device_secret")
+        except AliyunMqttError:
+            # Which secret is bad depends on the authType: a byte that every
+            # role refuses gets the library's status for this CONNECT.
+            secret = b"\x7f"
+    info, info_raw = _tls.verify_state
     st = _VERIFY(cid, user, pw, secret, info)
     if st:
         raise AliyunMqttError(st)
-    return _identity(info)
+    pk, dn, client, ts, has_ts, method, mode, auth, rnd = _INFO_UNPACK(info_raw)
+    ident = _new(Identity)
+    d = ident.__dict__
+    d["product_key"] = pk[:pk.index(0)].decode()
+    d["device_name"] = dn[:dn.index(0)].decode()
+    d["client_id"] = client[:client.index(0)].decode()
+    d["sign_method"] = _METHODS[method]
+    d["secure_mode"] = _MODES[mode]
+    d["timestamp_ms"] = ts if has_ts else None
+    d["auth_type"] = _AUTH_TYPES.get(auth)
+    d["random"] = rnd[:rnd.index(0)].decode()
+    return ident
 
 
 def explain(mqtt_client_id: str, username: str, password: str, secret: Optional[str] = None,
@@ -880,7 +990,7 @@ def explain(mqtt_client_id: str, username: str, password: str, secret: Optional[
     the secret, the expected password. `keepalive` None is not checked."""
     ka = -1 if keepalive is None else _int(keepalive, "keepalive")
     if not -1 <= ka < 1 << 31:
-        raise AliyunMqttError(_lib.ALIYUN_MQTT_ERR_NULL_ARGUMENT)
+        raise ValueError(f"keepalive must be -1 to {(1 << 31) - 1}, not {ka}")
     out = _struct_out(_lib.aliyun_mqtt_explain, "aliyun_mqtt_explanation *",
                       _c(mqtt_client_id, "mqtt_client_id"), _c(username, "username"),
                       _c(password, "password"), _c(secret, "secret", True), ka)
@@ -1068,7 +1178,7 @@ def ntp_time(device_send_time: int, server_recv_time: int, server_send_time: int
     """The current time in ms from the four NTP times
     ``(serverRecv + serverSend + deviceRecv - deviceSend) / 2``."""
     out = ffi.new("uint64_t *")
-    _check(_lib.aliyun_mqtt_ntp_time(*(_u(v, "ntp", 64) for v in (
+    _check(_lib.aliyun_mqtt_ntp_time(*(_u(v, "ntp", 64, "ntp") for v in (
         device_send_time, server_recv_time, server_send_time, device_recv_time)), out))
     return out[0]
 
@@ -1086,7 +1196,7 @@ def _subdevs(subs: Iterable[Subdev], keep: list):
         c.device_name = _p(s.device_name, "device_name", keep)
         c.device_secret = _p(s.device_secret, "device_secret", keep, True)
         c.client_id = _p(s.client_id, "client_id", keep, True)
-        c.timestamp_ms = _u(s.timestamp_ms, "timestamp_ms", 64)
+        c.timestamp_ms = _u(s.timestamp_ms, "timestamp_ms", 64, "timestamp_ms")
         c.clean_session = _bool(s.clean_session, "clean_session")
     return arr, len(subs)
 
