@@ -13,6 +13,7 @@ from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.dist import Distribution
 
 try:
     from wheel.bdist_wheel import bdist_wheel
@@ -70,6 +71,13 @@ class BuildWithCargo(build_py):
         builder.emit_python_code(str(dest / "_ffi.py"))
 
 
+class BinaryDistribution(Distribution):
+    """Carries a native library: installed to platlib, a platform wheel."""
+
+    def has_ext_modules(self):
+        return True
+
+
 cmdclass = {"build_py": BuildWithCargo}
 if bdist_wheel is not None:
     class PlatformWheel(bdist_wheel):
@@ -85,4 +93,4 @@ if bdist_wheel is not None:
 
     cmdclass["bdist_wheel"] = PlatformWheel
 
-setup(version=crate_version(), cmdclass=cmdclass)
+setup(version=crate_version(), cmdclass=cmdclass, distclass=BinaryDistribution)

@@ -596,12 +596,12 @@ def topic(kind: Union[Topic, int], product_key: str, device_name: str) -> str:
 
 
 def root_ca_pem() -> str:
-    """The Aliyun IoT Root CA (PEM) of the MQTT hosts."""
+    """The public instance's TLS root, GlobalSign Root CA (R1), as PEM."""
     return ffi.string(_lib.aliyun_mqtt_root_ca_pem()).decode()
 
 
 def root_ca_der() -> bytes:
-    """The Aliyun IoT Root CA (DER)."""
+    """GlobalSign Root CA (R1) as DER."""
     n = ffi.new("size_t *")
     p = _lib.aliyun_mqtt_root_ca_der(n)
     return ffi.unpack(ffi.cast("char *", p), n[0])
@@ -1175,8 +1175,10 @@ def parse_ntp_response(payload: Union[str, bytes]) -> NtpResponse:
 
 def ntp_time(device_send_time: int, server_recv_time: int, server_send_time: int,
              device_recv_time: int) -> int:
-    """The current time in ms from the four NTP times
-    ``(serverRecv + serverSend + deviceRecv - deviceSend) / 2``."""
+    """The epoch ms when the device's counter read `device_recv_time`:
+    ``(serverRecv + serverSend + deviceRecv - deviceSend) // 2``. Times out
+    of order (the response before the request, the server's hold longer
+    than the round trip) raise ALIYUN_MQTT_ERR_INVALID_NTP_TIMES."""
     out = ffi.new("uint64_t *")
     _check(_lib.aliyun_mqtt_ntp_time(*(_u(v, "ntp", 64, "ntp") for v in (
         device_send_time, server_recv_time, server_send_time, device_recv_time)), out))
