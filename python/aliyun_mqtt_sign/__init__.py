@@ -714,6 +714,7 @@ _INFO_UNPACK = _unpacker("aliyun_mqtt_verify_info")
 _str = str
 _SIGN = _lib.aliyun_mqtt_sign
 _VERIFY = _lib.aliyun_mqtt_verify
+_HOST = _lib.aliyun_mqtt_host
 _MODES = {m.value: m for m in SecureMode}
 
 
@@ -799,7 +800,10 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     if st:
         raise AliyunMqttError(st)
     raw = cred_raw[:]
-    h = _host_cache.get((product_key, region_id)) or host(product_key, region_id)
+    h = _host_cache.get((product_key, region_id))
+    if h is None:
+        h = _arena_host(dev, product_key, region_id) if dev is tdev else \
+            host(product_key, region_id)
     c = _new(Credentials)
     d = c.__dict__
     d["client_id"] = raw[:raw.index(0)].decode()
@@ -808,6 +812,19 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     d["host"] = h
     d["port"] = PORT
     return c
+
+
+def _arena_host(dev, product_key, region_id) -> str:
+    """`host` for the product key `sign` has just written to the arena."""
+    buf, n = _tls.host_buf
+    st = _HOST(dev.product_key, _c(region_id, "region_id"), buf, _HOST_SIZE, n)
+    if st:
+        raise AliyunMqttError(st)
+    h = ffi.unpack(buf, n[0]).decode()
+    if len(_host_cache) >= 4096:
+        _host_cache.clear()
+    _host_cache[(product_key, region_id)] = h
+    return h
 
 
 def _credentials(out, product_key, region_id) -> Credentials:
