@@ -50,7 +50,8 @@ except ImportError:
 
 __all__ = [
     "AliyunMqttError", "AuthReply", "AuthType", "ConnwlCredentials", "Credentials",
-    "EndpointKind", "EndpointTls", "Explanation", "Field", "Identity", "NtpResponse", "PORT",
+    "EndpointKind", "EndpointTls", "Explanation", "Field", "HTTPS_PORT", "INSTANCE_TLS_PORT",
+    "Identity", "LIBRARY_NAME", "NtpResponse", "PORT",
     "ProductRegisterReply", "RegisterReply", "RegnwlReply", "Root", "RootId", "SecureMode",
     "SignMethod", "Status", "Subdev", "SubdevId", "SubdevRegistration", "SubdevReply",
     "SubdevSecret", "Topic", "Verdict",
@@ -83,26 +84,28 @@ _lib = _load()
 _NULL = ffi.NULL
 
 
-def _enum(name: str, ctype: str, prefix: str, base=enum.IntEnum):
+def _enum(name: str, ctype: str, prefix: str, doc: str):
     """An IntEnum of the header's enum `ctype`, its members the header's
     enumerators without `prefix`."""
     elements = ffi.typeof(ctype).elements
-    return base(name, {v[len(prefix):]: k for k, v in sorted(elements.items())},
-                module=__name__)
+    made = enum.IntEnum(name, {v[len(prefix):]: k for k, v in sorted(elements.items())},
+                        module=__name__)
+    made.__doc__ = doc
+    return made
 
 
-#: Every status of the C library (`Status.ERR_INVALID_DEVICE_NAME`...).
-Status = _enum("Status", "enum aliyun_mqtt_status", "ALIYUN_MQTT_")
-#: What aliyun_mqtt_explain found first.
-Verdict = _enum("Verdict", "enum aliyun_mqtt_verdict", "ALIYUN_MQTT_VERDICT_")
-#: The CONNECT field a verdict is about.
-Field = _enum("Field", "enum aliyun_mqtt_explain_field", "ALIYUN_MQTT_FIELD_")
-#: The embedded root certificates.
-RootId = _enum("RootId", "enum aliyun_mqtt_root_id", "ALIYUN_MQTT_ROOT_")
-#: The endpoint kinds of PROTOCOL.md §8.
-EndpointKind = _enum("EndpointKind", "enum aliyun_mqtt_endpoint_kind", "ALIYUN_MQTT_ENDPOINT_")
-#: The gateway and NTP topics of PROTOCOL.md §6 and §7.
-Topic = _enum("Topic", "enum aliyun_mqtt_topic_kind", "ALIYUN_MQTT_TOPIC_")
+Status = _enum("Status", "enum aliyun_mqtt_status", "ALIYUN_MQTT_",
+               "Every status of the C library (`Status.ERR_INVALID_DEVICE_NAME`...).")
+Verdict = _enum("Verdict", "enum aliyun_mqtt_verdict", "ALIYUN_MQTT_VERDICT_",
+                "What aliyun_mqtt_explain found first.")
+Field = _enum("Field", "enum aliyun_mqtt_explain_field", "ALIYUN_MQTT_FIELD_",
+              "The CONNECT field a verdict is about.")
+RootId = _enum("RootId", "enum aliyun_mqtt_root_id", "ALIYUN_MQTT_ROOT_",
+               "The embedded root certificates.")
+EndpointKind = _enum("EndpointKind", "enum aliyun_mqtt_endpoint_kind", "ALIYUN_MQTT_ENDPOINT_",
+                     "The endpoint kinds of PROTOCOL.md §8.")
+Topic = _enum("Topic", "enum aliyun_mqtt_topic_kind", "ALIYUN_MQTT_TOPIC_",
+              "The gateway and NTP topics of PROTOCOL.md §6 and §7.")
 
 
 class SignMethod(str, enum.Enum):
@@ -1051,7 +1054,7 @@ def register_sign(product_key: str, device_name: str, product_secret: str, rando
                   secure_mode: Union[str, SecureMode] = "tls",
                   auth_type: Union[str, AuthType] = "register", uppercase: bool = False,
                   region_id: str = "cn-shanghai") -> Credentials:
-    """CONNECT fields of dynamic registration over MQTT (PROTOCOL.md §2),
+    """CONNECT fields of dynamic registration over MQTT (PROTOCOL.md §4),
     signed with the ProductSecret; `auth_type` register (the reply on
     `/ext/register` carries the DeviceSecret: `parse_ext_register`) or
     regnwl (`/ext/regnwl`, a deviceToken: `parse_ext_regnwl`, `connwl`)."""
