@@ -654,6 +654,7 @@ def _device(product_key, device_name, device_secret, client_id, timestamp_ms, si
 
 
 _PK_SIZE = _lib.ALIYUN_MQTT_PRODUCT_KEY_SIZE
+_UNSET = object()
 _DN_SIZE = _lib.ALIYUN_MQTT_DEVICE_NAME_SIZE
 _DS_SIZE = _lib.ALIYUN_MQTT_DEVICE_SECRET_SIZE
 
@@ -676,9 +677,11 @@ class _PerThread(threading.local):
         self.cred_raw = ffi.buffer(self.cred)
         self.info = ffi.new("aliyun_mqtt_verify_info *")
         self.info_raw = ffi.buffer(self.info)
-        # [sign_method, secure_mode, uppercase] and [product_key,
-        # device_name, device_secret] last written to `dev` / `arena`.
-        self.last = [None, None]
+        # The sign_method, secure_mode and uppercase objects last converted
+        # into `dev`, the (product_key, device_name, device_secret) in
+        # `arena`, and the region_id and host last computed for them; _UNSET
+        # where nothing is valid.
+        self.last = [_UNSET, _UNSET, _UNSET, None, _UNSET, None]
         self.verify_state = (self.info, self.info_raw)
         self.host_buf = (ffi.new("char[]", _HOST_SIZE), ffi.new("size_t *"))
         self.sign_state = (self.arena_buf, self.dev, self.cred, self.cred_raw, self.last)
@@ -749,12 +752,12 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     if product_key.__class__ is _str and device_name.__class__ is _str and \
             device_secret.__class__ is _str:
         strings = (product_key, device_name, device_secret)
-        if strings == last[1]:
+        if strings == last[3]:
             dev = tdev
         elif len(product_key) < _PK_SIZE and len(device_name) < _DN_SIZE and \
                 len(device_secret) < _DS_SIZE and "\0" not in product_key and \
                 "\0" not in device_name and "\0" not in device_secret:
-            last[1] = None
+            last[3], last[4] = None, _UNSET
             try:
                 arena_buf[:] = (product_key.ljust(_PK_SIZE, "\0") +
                                 device_name.ljust(_DN_SIZE, "\0") +
@@ -763,7 +766,7 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
                 pass
             else:
                 dev = tdev
-                last[1] = strings
+                last[3] = strings
         if dev is not None:
             if timestamp_ms is None:
                 dev.timestamp_ms = 0
@@ -773,9 +776,13 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
                 dev.timestamp_ms = _ts(timestamp_ms)
             if uppercase.__class__ is not bool:
                 raise TypeError(f"uppercase must be bool, not {type(uppercase).__name__}")
-            options = (sign_method, secure_mode, uppercase, client_id, extra_params)
-            if options != last[0]:
-                last[0] = None
+            # The same objects as the last call's (and no client id or extra
+            # parameters, whose memory is only held for one call) are in
+            # `dev` already.
+            if sign_method is not last[0] or secure_mode is not last[1] or \
+                    uppercase is not last[2] or client_id is not None or \
+                    extra_params is not None:
+                last[0] = _UNSET
                 if client_id is None:
                     dev.client_id = _NULL
                 else:
@@ -789,12 +796,8 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
                 dev.sign_method = _method(sign_method)
                 dev.secure_mode = _mode(secure_mode)
                 dev.uppercase_hex = uppercase
-                # Kept for plain strings (whose equality is their value's)
-                # and no client id or extra parameters (whose memory is
-                # only held for this call).
-                if sign_method.__class__ is _str and secure_mode.__class__ is _str and \
-                        client_id is None and extra_params is None:
-                    last[0] = options
+                if client_id is None and extra_params is None:
+                    last[0], last[1], last[2] = sign_method, secure_mode, uppercase
     if dev is None:
         keep: list = []
         dev = _device(product_key, device_name, device_secret, client_id, timestamp_ms,
@@ -803,10 +806,15 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     if st:
         raise AliyunMqttError(st)
     raw = cred_raw[:]
-    h = _host_cache.get((product_key, region_id))
-    if h is None:
-        h = _arena_host(dev, product_key, region_id) if dev is tdev else \
-            host(product_key, region_id)
+    if dev is tdev and region_id is last[4]:
+        h = last[5]
+    else:
+        h = _host_cache.get((product_key, region_id))
+        if h is None:
+            h = _arena_host(dev, product_key, region_id) if dev is tdev else \
+                host(product_key, region_id)
+        if dev is tdev:
+            last[4], last[5] = region_id, h
     c = _new(Credentials)
     d = c.__dict__
     d["client_id"] = raw[:raw.index(0)].decode()

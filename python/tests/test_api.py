@@ -411,3 +411,53 @@ def test_psk_and_assigned_client_id():
     assert assigned.client_id == f"|securemode=2,signmethod=hmacsha256,timestamp={ts}|"
     assert assigned.password == mac(
         G[2], f"clientIddeviceName{G[1]}productKey{G[0]}timestamp{ts}").hexdigest()
+
+
+# ---------------------------------------------------------------- reuse
+
+
+def _expected(pk, dn, ds, cid=None, ts=None, method="hmacsha256", mode="tls", extra=None,
+              upper=False, region="cn-shanghai"):
+    client = cid or f"{pk}.{dn}"
+    content = f"clientId{client}deviceName{dn}productKey{pk}" + (f"timestamp{ts}" if ts else "")
+    pw = mac(ds, content, method).hexdigest()
+    params = f"securemode={2 if mode == 'tls' else 3},signmethod={method}"
+    params += f",timestamp={ts}" if ts else ""
+    params += f",{extra}" if extra else ""
+    return ams.Credentials(f"{client}|{params}|", f"{dn}&{pk}", pw.upper() if upper else pw,
+                           f"{pk}.iot-as-mqtt.{region}.aliyuncs.com", 1883)
+
+
+def test_consecutive_signs_never_reuse_a_stale_field():
+    """What sign keeps from one call to the next (the device's strings, the
+    converted options, the host) is replaced whenever one argument changes,
+    including after the general path and after an error."""
+    a = ("a1pkAAAA", "device-a", "secret-a")
+    b = ("a1pkBBBB", "device-b", "secret-b")
+    steps = [
+        (a, {}), (a, {}), (a, dict(cid="c-1")), (a, {}), (a, dict(extra="k=v")), (a, {}),
+        (a, dict(upper=True)), (a, {}), (b, {}), (a, dict(method="hmacsha1")),
+        (a, dict(method="hmacmd5", mode="tcp")), (a, {}), (a, dict(region="cn-beijing")),
+        (a, {}), (b, dict(region="cn-beijing")), (b, dict(ts=1700000000000)), (b, {}),
+    ]
+    for (pk, dn, ds), kw in steps:
+        args = dict(client_id=kw.get("cid"), timestamp_ms=kw.get("ts"),
+                    sign_method=kw.get("method", "hmacsha256"), secure_mode=kw.get("mode", "tls"),
+                    extra_params=kw.get("extra"), uppercase=kw.get("upper", False),
+                    region_id=kw.get("region", "cn-shanghai"))
+        assert ams.sign(pk, dn, ds, **args) == _expected(pk, dn, ds, **kw), kw
+        # The same through the enums and through equal but distinct strings.
+        args["sign_method"] = ams.SignMethod(args["sign_method"])
+        args["secure_mode"] = ams.SecureMode(args["secure_mode"])
+        assert ams.sign("".join(pk), "".join(dn), "".join(ds), **args) == \
+            _expected(pk, dn, ds, **kw)
+    # The general path (a non-ASCII name), errors, then the common path again.
+    assert status(lambda: ams.sign("a1pk", "dévice", "s")) == "ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME"
+    assert status(lambda: ams.sign(*a, sign_method="md5")) == "ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD"
+    assert status(lambda: ams.sign(*a, sign_method="md5")) == "ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD"
+    assert status(lambda: ams.sign(*a, region_id="")) == "ALIYUN_MQTT_ERR_INVALID_REGION"
+    assert status(lambda: ams.sign("a1pk", "dev1", "s" * 65)) == \
+        "ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET"
+    assert ams.sign("a1pk", "dev1", "s" * 64) == _expected("a1pk", "dev1", "s" * 64)
+    assert ams.sign(*a) == _expected(*a)
+    assert ams.sign(*a, region_id="cn-beijing") == _expected(*a, region="cn-beijing")
