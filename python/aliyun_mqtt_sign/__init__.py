@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Iterable, Optional, Tuple, Union
 
 
-
 def _ffi_from_header():
     """The bindings parsed now from the header, for the package used from
     the source tree (where the build has not generated _ffi.py): the
