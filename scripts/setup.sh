@@ -10,8 +10,8 @@
 #                             RISC-V Rust targets,
 #                             Mosquitto with its plugin headers, openssl,
 #                             ca-certificates, libcurl, libssl-dev,
-#                             valgrind, cppcheck, nightly Rust and
-#                             cargo-fuzz 0.13.2
+#                             valgrind, cppcheck, nightly Rust,
+#                             cargo-fuzz 0.13.2 and Python's cffi
 set -euo pipefail
 
 packages=()
@@ -63,4 +63,7 @@ if [ "${1:-}" = "--test" ]; then
   rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
   cargo fuzz --version 2>/dev/null | grep -q ' 0.13.2' ||
     cargo install cargo-fuzz --version 0.13.2 --locked
+  # The Python package's bindings (the broker test imports it from the tree).
+  python3 -c "import cffi" 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check cffi
 fi

@@ -19,7 +19,6 @@ Usage: broker_test.py MOSQUITTO PLUGIN PAHO_CONNECT LIBALIYUN_MQTT_SIGN_SO
   that registers again connects with its newest deviceToken only.
 """
 import asyncio
-import ctypes
 import json
 import os
 import random
@@ -93,30 +92,10 @@ async def many(port, field_list, hold_all):
 
 # ---- dynamic registration, authType=regnwl then connwl (PROTOCOL.md §4.2) ----
 
-class Registration(ctypes.Structure):
-    """aliyun_mqtt_registration."""
-    _fields_ = [(name, ctypes.c_char_p) for name in ("product_key", "device_name", "product_secret",
-                                                      "random", "client_id", "instance_id")] + [
-        ("sign_method", ctypes.c_uint32), ("secure_mode", ctypes.c_int32),
-        ("auth_type", ctypes.c_uint32), ("uppercase_hex", ctypes.c_bool)]
-
-
-ams._lib.aliyun_mqtt_registration_default.restype = Registration
-ams._lib.aliyun_mqtt_register_sign.argtypes = [ctypes.POINTER(Registration),
-                                                 ctypes.POINTER(ams._Credentials)]
-ams._lib.aliyun_mqtt_register_sign.restype = ctypes.c_uint32
-AUTH_REGNWL = 2
-
-
 def regnwl_creds(pk, dn, product_secret, random_string):
     """The regnwl CONNECT fields, from the library."""
-    reg = ams._lib.aliyun_mqtt_registration_default()
-    reg.product_key, reg.device_name = pk.encode(), dn.encode()
-    reg.product_secret, reg.random = product_secret.encode(), random_string.encode()
-    reg.auth_type = AUTH_REGNWL
-    out = ams._Credentials()
-    ams._check(ams._lib.aliyun_mqtt_register_sign(ctypes.byref(reg), ctypes.byref(out)))
-    return out.client_id.decode(), out.username.decode(), out.password.decode()
+    c = ams.register_sign(pk, dn, product_secret, random_string, auth_type="regnwl")
+    return c.client_id, c.username, c.password
 
 
 async def mqtt_regnwl(port, fields):
