@@ -24,7 +24,6 @@ message a test expects to be withheld is first shown to reach its owner.
   session is gone when Mosquitto checks the will.
 """
 import asyncio
-import ctypes
 import json
 import os
 import shutil
@@ -34,7 +33,6 @@ import tempfile
 from broker_test import MOSQUITTO, PLUGIN, ams, creds, regnwl_creds, secret  # the same command line
 from loopback import Client, check, free_port, read, start_mosquitto, stop, summary
 
-AUTH_REGISTER = 1
 SUBACK_REFUSED = 0x80
 # Time to wait for a message that must not come; the ones that must come
 # arrive within milliseconds on loopback.
@@ -43,13 +41,8 @@ QUIET = 1.5
 
 def register_creds(pk, dn, product_secret, random_string):
     """The authType=register CONNECT fields, from the library."""
-    reg = ams._lib.aliyun_mqtt_registration_default()
-    reg.product_key, reg.device_name = pk.encode(), dn.encode()
-    reg.product_secret, reg.random = product_secret.encode(), random_string.encode()
-    reg.auth_type = AUTH_REGISTER
-    out = ams._Credentials()
-    ams._check(ams._lib.aliyun_mqtt_register_sign(ctypes.byref(reg), ctypes.byref(out)))
-    return out.client_id.decode(), out.username.decode(), out.password.decode()
+    c = ams.register_sign(pk, dn, product_secret, random_string, auth_type="register")
+    return c.client_id, c.username, c.password
 
 
 async def device(port, triple):
