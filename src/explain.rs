@@ -325,34 +325,17 @@ const _: () = assert!(
 /// One name/value pair of a signed content.
 type Pair<'a> = (&'a [u8], &'a [u8]);
 
-/// The pairs the platform signs for `id`, in the order it signs them
-/// (alphabetical): `clientId` (when not empty), `deviceName`, `productKey`,
-/// `timestamp` (when sent); for a registration `deviceName`, `productKey`,
-/// `random`. Returns the pairs and how many there are (none for `connwl`).
+/// The name/value pairs the platform signs for `id`, in the order it signs
+/// them ([`verify::signed_pieces`], where the format is stated), and how
+/// many there are (none for `connwl`).
 fn signed_pairs<'a>(id: &Identity<'a>) -> ([Pair<'a>; 4], usize) {
     let mut pairs: [Pair<'a>; 4] = [(b"", b""); 4];
     let mut n = 0;
-    let mut push = |pair: Pair<'a>| {
-        if let Some(slot) = pairs.get_mut(n) {
-            *slot = pair;
-            n = n.saturating_add(1);
-        }
-    };
-    match id.auth_type {
-        Some(AuthType::ConnWl) => {}
-        Some(AuthType::Register | AuthType::RegNwl) => {
-            push((b"deviceName", id.device_name));
-            push((b"productKey", id.product_key));
-            push((b"random", id.random));
-        }
-        None => {
-            if !id.client_id.is_empty() {
-                push((b"clientId", id.client_id));
-            }
-            push((b"deviceName", id.device_name));
-            push((b"productKey", id.product_key));
-            if let Some((digits, _)) = id.timestamp {
-                push((b"timestamp", digits));
+    for piece in verify::signed_pieces(id).chunks_exact(2) {
+        if let ([name, value], Some(slot)) = (piece, pairs.get_mut(n)) {
+            if !name.is_empty() {
+                *slot = (name, value);
+                n = n.saturating_add(1);
             }
         }
     }
@@ -406,25 +389,7 @@ fn render<'o>(
 /// `out` is too small. A `connwl` connection signs nothing (length 0).
 pub fn signed_content(id: &Identity<'_>, out: &mut [u8]) -> Option<usize> {
     let (pairs, n) = signed_pairs(id);
-    let order = [0, 1, 2, 3];
-    render(pairs.get(..n)?, order.get(..n)?, Style::Concat, out).map(<[u8]>::len)
-}
-
-/// Whether `password` is the hex of `digest` in either case, in time that
-/// depends on the lengths only.
-fn same_hex(password: &[u8], digest: &[u8]) -> bool {
-    let mut want = [0u8; 2 * MAX_DIGEST_LEN];
-    let Some(want) = want.get_mut(..digest.len().saturating_mul(2)) else {
-        return false;
-    };
-    hex_encode(digest, false, want);
-    let diff = password
-        .iter()
-        .zip(want.iter())
-        .fold(u8::from(password.len() != want.len()), |d, (p, w)| {
-            d | (p.to_ascii_lowercase() ^ w)
-        });
-    core::hint::black_box(diff) == 0
+    render(pairs.get(..n)?, sorted_of(n)?, Style::Concat, out).map(<[u8]>::len)
 }
 
 /// Whether `password` is the `method` digest of `content` under `secret`.
@@ -434,7 +399,8 @@ fn signs(method: SignMethod, secret: &[u8], content: &[u8], password: &[u8]) -> 
     }
     let mut digest = [0u8; MAX_DIGEST_LEN];
     let matched = match sign(method, secret, &[content], &mut digest) {
-        Ok(len) => same_hex(password, digest.get(..len).unwrap_or_default()),
+        // Either hex case, in time that depends on the lengths only.
+        Ok(len) => verify::same_hex(password, digest.get(..len).unwrap_or_default()).is_ok(),
         Err(_) => false,
     };
     wipe(&mut digest);
@@ -752,78 +718,68 @@ fn mistake(
     let method = id.sign_method;
     let (pairs, n) = signed_pairs(id);
     let pairs = pairs.get(..n)?;
-    let sorted = [0usize, 1, 2, 3];
-    let sorted = sorted.get(..n)?;
+    let sorted = sorted_of(n)?;
     let mut try_pairs = |pairs: &[Pair<'_>], order: &[usize], style: Style, method: SignMethod| {
         render(pairs, order, style, work)
             .is_some_and(|content| signs(method, secret, content, password))
+    };
+    // The content of the same fields with some of them changed.
+    let mut try_identity = |alt: &Identity<'_>| {
+        let (alt_pairs, count) = signed_pairs(alt);
+        match (alt_pairs.get(..count), sorted_of(count)) {
+            (Some(alt_pairs), Some(order)) => try_pairs(alt_pairs, order, Style::Concat, method),
+            _ => false,
+        }
     };
     let device = id.auth_type.is_none();
 
     // The timestamp: left out of the content, or in other units.
     if let (true, Some((_, ts))) = (device, id.timestamp) {
-        let without: [Pair<'_>; 3] = [*pairs.first()?, *pairs.get(1)?, *pairs.get(2)?];
-        let count = n.saturating_sub(1);
-        if try_pairs(
-            without.get(..count)?,
-            sorted.get(..count)?,
-            Style::Concat,
-            method,
-        ) {
+        if try_identity(&Identity {
+            timestamp: None,
+            ..*id
+        }) {
             return Some(V::ALIYUN_MQTT_VERDICT_TIMESTAMP_DIFFERS);
         }
         for other in [Some(ts / 1000), ts.checked_mul(1000)] {
             let Some(other) = other else { continue };
             let mut digits = [0u8; 20];
             let start = u64_decimal_start(other, &mut digits);
-            let mut changed: [Pair<'_>; 4] = [(b"", b""); 4];
-            for (slot, pair) in changed.iter_mut().zip(pairs) {
-                *slot = *pair;
-            }
-            if let Some(last) = changed.get_mut(count) {
-                last.1 = digits.get(start..).unwrap_or_default();
-            }
-            if try_pairs(changed.get(..n)?, sorted, Style::Concat, method) {
+            let changed = Identity {
+                timestamp: Some((digits.get(start..).unwrap_or_default(), other)),
+                ..*id
+            };
+            if try_identity(&changed) {
                 return Some(V::ALIYUN_MQTT_VERDICT_TIMESTAMP_DIFFERS);
             }
         }
     }
 
-    // The clientId: another value, or none.
+    // The clientId: another value, or none (empty: left out).
     if device {
         let mut dotted =
             [0u8; ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN + 1 + ALIYUN_MQTT_DEVICE_NAME_MAX_LEN];
         let mut amp = dotted;
         let dotted = join(&mut dotted, id.product_key, b'.', id.device_name)?;
         let amp = join(&mut amp, id.product_key, b'&', id.device_name)?;
-        let ts = id.timestamp.map(|(digits, _)| digits);
-        for cid in [
-            Some(dotted),
-            Some(amp),
-            Some(username),
-            Some(mqtt_client_id),
-            None,
-        ] {
-            if cid == Some(id.client_id) || (cid.is_none() && id.client_id.is_empty()) {
-                continue;
-            }
-            let (alt, count) = device_pairs(cid, id.device_name, id.product_key, ts);
-            if try_pairs(alt.get(..count)?, sorted_of(count)?, Style::Concat, method) {
+        for cid in [dotted, amp, username, mqtt_client_id, b""] {
+            if cid != id.client_id
+                && try_identity(&Identity {
+                    client_id: cid,
+                    ..*id
+                })
+            {
                 return Some(V::ALIYUN_MQTT_VERDICT_CONTENT_CLIENT_ID_DIFFERS);
             }
         }
     }
 
     // The ProductKey and DeviceName swapped.
-    let mut swapped: [Pair<'_>; 4] = [(b"", b""); 4];
-    for (slot, pair) in swapped.iter_mut().zip(pairs) {
-        *slot = match pair.0 {
-            b"deviceName" => (b"deviceName", id.product_key),
-            b"productKey" => (b"productKey", id.device_name),
-            _ => *pair,
-        };
-    }
-    if try_pairs(swapped.get(..n)?, sorted, Style::Concat, method) {
+    if try_identity(&Identity {
+        product_key: id.device_name,
+        device_name: id.product_key,
+        ..*id
+    }) {
         return Some(V::ALIYUN_MQTT_VERDICT_KEYS_SWAPPED);
     }
 
@@ -862,30 +818,6 @@ fn join<'b>(buf: &'b mut [u8], a: &[u8], sep: u8, b: &[u8]) -> Option<&'b [u8]> 
     *buf.get_mut(sep_at)? = sep;
     copy_prefix(buf.get_mut(sep_at.checked_add(1)?..end)?, b);
     buf.get(..end)
-}
-
-/// A device's pairs with the clientId `cid` (none when `None`).
-fn device_pairs<'a>(
-    cid: Option<&'a [u8]>,
-    device_name: &'a [u8],
-    product_key: &'a [u8],
-    timestamp: Option<&'a [u8]>,
-) -> ([Pair<'a>; 4], usize) {
-    let mut pairs: [Pair<'a>; 4] = [(b"", b""); 4];
-    let list = [
-        cid.map(|c| (&b"clientId"[..], c)),
-        Some((&b"deviceName"[..], device_name)),
-        Some((&b"productKey"[..], product_key)),
-        timestamp.map(|t| (&b"timestamp"[..], t)),
-    ];
-    let mut n = 0usize;
-    for pair in list.into_iter().flatten() {
-        if let Some(slot) = pairs.get_mut(n) {
-            *slot = pair;
-            n = n.saturating_add(1);
-        }
-    }
-    (pairs, n)
 }
 
 /// `[0, 1, .., count - 1]`.

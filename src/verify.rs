@@ -557,36 +557,28 @@ const _: () = assert!(
 #[cfg(not(target_os = "none"))]
 const _: () = assert!(CONTENT_MAX_LEN <= PARTS_MAX_LEN);
 
-/// [`check_signature`] for either kind of [`Key`]: the secret is checked
-/// for its role, the content listed once as its pieces and signed by the
-/// key ([`Key::sign`]), the digest compared with [`same_hex`].
-fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Result<(), S> {
-    let secret = key.secret();
+/// The content the platform signs for `id`, as name and value pieces in
+/// the order it signs them (PROTOCOL.md §1.3, §4.1): without `authType`
+/// `clientId` (only when not empty), `deviceName`, `productKey` and
+/// `timestamp` (only when sent, its digits as submitted); for `register`
+/// and `regnwl` `deviceName`, `productKey`, `random`. An absent pair is two
+/// empty pieces; `connwl` signs nothing (all empty).
+#[inline(always)] // in the verifier's hot path: folds into `check`
+pub(crate) fn signed_pieces<'a>(id: &Identity<'a>) -> [&'a [u8]; 8] {
     let timestamp = id.timestamp.map_or(&b""[..], |(digits, _)| digits);
-    let content: [&[u8]; 8] = match id.auth_type {
-        Some(AuthType::ConnWl) => {
-            key.check_role(Role::DeviceToken)?;
-            return same_bytes(password, secret);
-        }
-        Some(AuthType::Register | AuthType::RegNwl) => {
-            key.check_role(Role::ProductSecret)?;
-            if id.sign_method == SignMethod::Sha256 {
-                return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
-            }
-            [
-                b"deviceName",
-                id.device_name,
-                b"productKey",
-                id.product_key,
-                b"random",
-                id.random,
-                b"",
-                b"",
-            ]
-        }
+    match id.auth_type {
+        Some(AuthType::ConnWl) => [b""; 8],
+        Some(AuthType::Register | AuthType::RegNwl) => [
+            b"deviceName",
+            id.device_name,
+            b"productKey",
+            id.product_key,
+            b"random",
+            id.random,
+            b"",
+            b"",
+        ],
         None => {
-            key.check_role(Role::DeviceSecret)?;
-            // clientId only when non-empty, timestamp only when present.
             let has_cid = !id.client_id.is_empty();
             [
                 if has_cid { b"clientId" } else { b"" },
@@ -603,7 +595,27 @@ fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Resul
                 timestamp,
             ]
         }
-    };
+    }
+}
+
+/// [`check_signature`] for either kind of [`Key`]: the secret is checked
+/// for its role, the content listed once as its pieces and signed by the
+/// key ([`Key::sign`]), the digest compared with [`same_hex`].
+fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Result<(), S> {
+    match id.auth_type {
+        Some(AuthType::ConnWl) => {
+            key.check_role(Role::DeviceToken)?;
+            return same_bytes(password, key.secret());
+        }
+        Some(AuthType::Register | AuthType::RegNwl) => {
+            key.check_role(Role::ProductSecret)?;
+            if id.sign_method == SignMethod::Sha256 {
+                return Err(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+            }
+        }
+        None => key.check_role(Role::DeviceSecret)?,
+    }
+    let content = signed_pieces(id);
     let mut digest = [0u8; MAX_DIGEST_LEN];
     let signed = key.sign(id.sign_method, &content, &mut digest);
     let result = signed.and_then(|len| same_hex(password, digest.get(..len).unwrap_or_default()));
@@ -616,7 +628,7 @@ fn check(id: &Identity<'_>, password: &[u8], key: &(impl Key + ?Sized)) -> Resul
 /// digest's lower-case hex ([`hex8`]) is compared with the password
 /// whose bytes get bit 0x20 set where the expected digit is a letter, which
 /// accepts exactly the two cases of that letter, and a digit only as itself.
-fn same_hex(password: &[u8], digest: &[u8]) -> Result<(), S> {
+pub(crate) fn same_hex(password: &[u8], digest: &[u8]) -> Result<(), S> {
     let (words, _) = password.as_chunks::<8>();
     let (quads, _) = digest.as_chunks::<4>();
     let mut diff = u64::from(password.len() != digest.len().saturating_mul(2));
