@@ -391,20 +391,30 @@ static int parse_u64(const char *s, uint64_t *out) {
     return 0;
 }
 
+/* The sign methods' names on the wire, both ways. */
+static const struct { const char *name; uint32_t value; } methods[] = {
+    {"hmacmd5", ALIYUN_MQTT_HMAC_MD5},
+    {"hmacsha1", ALIYUN_MQTT_HMAC_SHA1},
+    {"hmacsha256", ALIYUN_MQTT_HMAC_SHA256},
+    {"sha256", ALIYUN_MQTT_SHA256},
+};
+#define N_METHODS (sizeof methods / sizeof methods[0])
+
 static int parse_method(const char *s, uint32_t *out) {
-    static const struct { const char *name; uint32_t value; } methods[] = {
-        {"hmacmd5", ALIYUN_MQTT_HMAC_MD5},
-        {"hmacsha1", ALIYUN_MQTT_HMAC_SHA1},
-        {"hmacsha256", ALIYUN_MQTT_HMAC_SHA256},
-        {"sha256", ALIYUN_MQTT_SHA256},
-    };
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+    for (size_t i = 0; i < N_METHODS; i++) {
         if (strcmp(s, methods[i].name) == 0) {
             *out = methods[i].value;
             return 0;
         }
     }
     return -1;
+}
+
+static const char *method_name(uint32_t method) {
+    for (size_t i = 0; i < N_METHODS; i++) {
+        if (methods[i].value == method) return methods[i].name;
+    }
+    return "";
 }
 
 /* Prints s as a JSON string. */
@@ -460,16 +470,6 @@ static const char *field_name(uint32_t field) {
     case ALIYUN_MQTT_FIELD_KEEPALIVE: return "keepalive";
     case ALIYUN_MQTT_FIELD_SECRET: return "device_secret";
     default: return "none";
-    }
-}
-
-static const char *method_name(uint32_t method) {
-    switch (method) {
-    case ALIYUN_MQTT_HMAC_MD5: return "hmacmd5";
-    case ALIYUN_MQTT_HMAC_SHA1: return "hmacsha1";
-    case ALIYUN_MQTT_HMAC_SHA256: return "hmacsha256";
-    case ALIYUN_MQTT_SHA256: return "sha256";
-    default: return "";
     }
 }
 
