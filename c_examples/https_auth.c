@@ -321,14 +321,6 @@ static int flow_register_mqtt(const struct args *a, aliyun_mqtt_registration *re
     return rc;
 }
 
-static int parse_method(const char *s, uint32_t *out) {
-    if (strcmp(s, "hmacmd5") == 0) *out = ALIYUN_MQTT_HMAC_MD5;
-    else if (strcmp(s, "hmacsha1") == 0) *out = ALIYUN_MQTT_HMAC_SHA1;
-    else if (strcmp(s, "hmacsha256") == 0) *out = ALIYUN_MQTT_HMAC_SHA256;
-    else return -1;
-    return 0;
-}
-
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, PROG "usage: https_auth auth|register-https|register-mqtt [flags]\n");
@@ -364,7 +356,9 @@ int main(int argc, char **argv) {
         else if (strcmp(flag, "--client-id") == 0) dev.client_id = reg.client_id = val;
         else if (strcmp(flag, "--timestamp") == 0) dev.timestamp_ms = strtoull(val, NULL, 10);
         else if (strcmp(flag, "--sign-method") == 0) {
-            if (parse_method(val, &dev.sign_method) != 0) {
+            /* HTTPS and registration take the HMAC methods only. */
+            if (aliyun_mqtt_sign_method_from_name(val, &dev.sign_method) != ALIYUN_MQTT_OK ||
+                dev.sign_method == ALIYUN_MQTT_SHA256) {
                 fprintf(stderr, PROG "--sign-method: not hmacmd5|hmacsha1|hmacsha256\n");
                 return 2;
             }

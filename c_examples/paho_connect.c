@@ -21,15 +21,6 @@
 
 #include "aliyun_mqtt_sign.h"
 
-static int parse_method(const char *s, uint32_t *out) {
-    if (strcmp(s, "hmacmd5") == 0) *out = ALIYUN_MQTT_HMAC_MD5;
-    else if (strcmp(s, "hmacsha1") == 0) *out = ALIYUN_MQTT_HMAC_SHA1;
-    else if (strcmp(s, "hmacsha256") == 0) *out = ALIYUN_MQTT_HMAC_SHA256;
-    else if (strcmp(s, "sha256") == 0) *out = ALIYUN_MQTT_SHA256;
-    else return -1;
-    return 0;
-}
-
 int main(int argc, char **argv) {
     const char *host = NULL, *port = NULL, *cafile = NULL, *topic = NULL;
     int keepalive = 300;
@@ -55,7 +46,7 @@ int main(int argc, char **argv) {
         else if (strcmp(flag, "--keepalive") == 0) keepalive = atoi(val);
         else if (strcmp(flag, "--topic") == 0) topic = val;
         else if (strcmp(flag, "--sign-method") == 0) {
-            if (parse_method(val, &dev.sign_method) != 0) {
+            if (aliyun_mqtt_sign_method_from_name(val, &dev.sign_method) != ALIYUN_MQTT_OK) {
                 fprintf(stderr, "paho_connect: bad --sign-method %s\n", val);
                 return 2;
             }

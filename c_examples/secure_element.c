@@ -65,19 +65,6 @@ static aliyun_mqtt_status sign_with_element(const aliyun_mqtt_device *dev, eleme
     return aliyun_mqtt_sign_from_digest(dev, mac, mac_len, out);
 }
 
-static int parse_method(const char *name, uint32_t *out) {
-    static const char *const names[] = {"hmacmd5", "hmacsha1", "hmacsha256", "sha256"};
-    static const uint32_t values[] = {ALIYUN_MQTT_HMAC_MD5, ALIYUN_MQTT_HMAC_SHA1,
-                                      ALIYUN_MQTT_HMAC_SHA256, ALIYUN_MQTT_SHA256};
-    for (size_t i = 0; i < 4; i++) {
-        if (strcmp(name, names[i]) == 0) {
-            *out = values[i];
-            return 0;
-        }
-    }
-    return -1;
-}
-
 int main(int argc, char **argv) {
     if (argc < 4 || argc > 6) {
         fprintf(stderr, "usage: secure_element PK DN DS [METHOD [TIMESTAMP_MS]]\n");
@@ -97,7 +84,7 @@ int main(int argc, char **argv) {
     dev.product_key = argv[1];
     dev.device_name = argv[2];
     dev.device_secret = NULL;
-    if (argc > 4 && parse_method(argv[4], &dev.sign_method) != 0) {
+    if (argc > 4 && aliyun_mqtt_sign_method_from_name(argv[4], &dev.sign_method) != ALIYUN_MQTT_OK) {
         fprintf(stderr, "unknown method: %s\n", argv[4]);
         return 2;
     }

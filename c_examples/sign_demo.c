@@ -39,6 +39,7 @@
 #include <time.h>
 
 #include "aliyun_mqtt_sign.h"
+#include "json_escape.h"
 
 #define PROG "aliyun-mqtt-sign"
 /* Exit status of `explain` when it found a problem (its output is still
@@ -392,43 +393,13 @@ static int parse_u64(const char *s, uint64_t *out) {
 }
 
 /* The sign methods' names on the wire, both ways. */
-static const struct { const char *name; uint32_t value; } methods[] = {
-    {"hmacmd5", ALIYUN_MQTT_HMAC_MD5},
-    {"hmacsha1", ALIYUN_MQTT_HMAC_SHA1},
-    {"hmacsha256", ALIYUN_MQTT_HMAC_SHA256},
-    {"sha256", ALIYUN_MQTT_SHA256},
-};
-#define N_METHODS (sizeof methods / sizeof methods[0])
-
-static int parse_method(const char *s, uint32_t *out) {
-    for (size_t i = 0; i < N_METHODS; i++) {
-        if (strcmp(s, methods[i].name) == 0) {
-            *out = methods[i].value;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static const char *method_name(uint32_t method) {
-    for (size_t i = 0; i < N_METHODS; i++) {
-        if (methods[i].value == method) return methods[i].name;
-    }
-    return "";
-}
-
 /* Prints s as a JSON string. */
 static void json_string(const char *s) {
+    char chunk[256];
     putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            printf("\\%c", c);
-        } else if (c < 0x20) {
-            printf("\\u%04x", c);
-        } else {
-            putchar(c);
-        }
+    while (*s) {
+        s = json_escape(chunk, sizeof chunk, s);
+        fputs(chunk, stdout);
     }
     putchar('"');
 }
@@ -501,7 +472,8 @@ static int explain(const char *cid, const char *user, const char *pw, const char
         out[n++] = (struct pair){"client_id", e.info.client_id};
         out[n++] = (struct pair){"product_key", e.info.product_key};
         out[n++] = (struct pair){"device_name", e.info.device_name};
-        out[n++] = (struct pair){"sign_method", method_name(e.info.sign_method)};
+        const char *method = aliyun_mqtt_sign_method_name(e.info.sign_method);
+        out[n++] = (struct pair){"sign_method", method ? method : ""};
         out[n++] = (struct pair){"secure_mode", mode};
         if (e.info.has_timestamp) out[n++] = (struct pair){"timestamp", ts};
         if (e.info.auth_type < 4 && e.info.auth_type) {
@@ -767,7 +739,7 @@ static int run(int argc, char **argv) {
             ts_given = 1;
             break;
         case F_SIGN_METHOD:
-            if (parse_method(val, &dev.sign_method) != 0) {
+            if (aliyun_mqtt_sign_method_from_name(val, &dev.sign_method) != ALIYUN_MQTT_OK) {
                 return usage_error("--sign-method: not hmacmd5|hmacsha1|hmacsha256|sha256", val);
             }
             method_given = 1;

@@ -39,6 +39,10 @@
 // Longest accepted `extra_params` string.
 #define ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN 128
 
+// Longest sign method name (`hmacsha256`), the bound
+// `aliyun_mqtt_sign_method_from_name` reads to.
+#define ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN 10
+
 // Longest accepted region id.
 #define ALIYUN_MQTT_REGION_MAX_LEN 32
 
@@ -999,6 +1003,21 @@ aliyun_mqtt_status aliyun_mqtt_host(const char *product_key,
 aliyun_mqtt_status aliyun_mqtt_sign(const struct aliyun_mqtt_device *dev,
                                     struct aliyun_mqtt_credentials *out);
 
+// Checks a device exactly as `aliyun_mqtt_sign` does, and writes nothing:
+// the status is the one `aliyun_mqtt_sign` returns for this device (with
+// an `out` that overlaps nothing), by the same code. Every field is
+// checked, `device_secret` included, in declaration order, and the first
+// bad one gives the status; a `sign_method` compiled out of this build is
+// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`, as it is for `aliyun_mqtt_sign`.
+//
+// Returns `ALIYUN_MQTT_OK` when `aliyun_mqtt_sign` would sign the device,
+// `ALIYUN_MQTT_ERR_NULL_ARGUMENT` (`dev` or a required string is NULL) or
+// an `ALIYUN_MQTT_ERR_INVALID_*` status naming the first bad field.
+//
+// # Safety
+// `dev` is NULL or a valid device whose strings are NULL or NUL-terminated.
+aliyun_mqtt_status aliyun_mqtt_device_check(const struct aliyun_mqtt_device *dev);
+
 // Parses a CONNECT packet's client identifier and user name without
 // checking the password, so a broker can look up the device's secret.
 //
@@ -1120,6 +1139,32 @@ const char *aliyun_mqtt_status_str(uint32_t status);
 // "unknown status" for a value that is not an `aliyun_mqtt_status`.
 // Static and NUL-terminated; never NULL.
 const char *aliyun_mqtt_status_name(uint32_t status);
+
+// Finds the sign method named `name` as in the `signmethod` parameter
+// (PROTOCOL.md §1.4): "hmacmd5", "hmacsha1", "hmacsha256" or "sha256",
+// byte for byte (lower case only, as the verifier reads the parameter).
+// Every method has its name, compiled into this build or not (a method
+// compiled out is then refused by the functions that sign with it).
+//
+// - `name`: not NULL; read up to `ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN`
+//   + 1 (11) bytes.
+// - `out`: receives the `aliyun_mqtt_sign_method` value (not NULL), for
+//   example `&dev.sign_method`; 0 on error.
+//
+// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
+// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD` (no method has this name) or
+// `ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS` (`out` overlaps `name`; nothing
+// written).
+//
+// # Safety
+// `name` is NULL or NUL-terminated; `out` is NULL or writable.
+aliyun_mqtt_status aliyun_mqtt_sign_method_from_name(const char *name, uint32_t *out);
+
+// The `signmethod` name of `method` ("hmacmd5", "hmacsha1", "hmacsha256"
+// or "sha256"), whether or not the method is compiled into this build, or
+// NULL for a value that is not an `aliyun_mqtt_sign_method`. Static and
+// NUL-terminated.
+const char *aliyun_mqtt_sign_method_name(uint32_t method);
 
 // The library version, "MAJOR.MINOR.PATCH", static and NUL-terminated.
 const char *aliyun_mqtt_version(void);
@@ -1500,6 +1545,24 @@ aliyun_mqtt_status aliyun_mqtt_register_body(const struct aliyun_mqtt_registrati
                                              char *buf,
                                              size_t cap,
                                              size_t *out_len);
+
+// Checks a registration exactly as `aliyun_mqtt_register_sign` and
+// `aliyun_mqtt_register_body` do, and writes nothing: the status is the
+// one they return for this registration (with outputs that overlap
+// nothing and a buffer that fits), by the same code. Every field is
+// checked, `product_secret` included, and the first bad one gives the
+// status: the strings in declaration order, then `sign_method`,
+// `auth_type` and `secure_mode`. A `sign_method` compiled out of this
+// build is `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`, as it is for them.
+//
+// Returns `ALIYUN_MQTT_OK` when both would sign the registration,
+// `ALIYUN_MQTT_ERR_NULL_ARGUMENT` or a status of
+// `aliyun_mqtt_register_sign` naming the first bad field.
+//
+// # Safety
+// `reg` is NULL or a valid registration whose strings are NULL or
+// NUL-terminated.
+aliyun_mqtt_status aliyun_mqtt_registration_check(const struct aliyun_mqtt_registration *reg);
 
 // Parses the reply to the HTTPS authentication request (PROTOCOL.md §3):
 // `{"code":200,"data":{"iotId":..,"iotToken":..,"resources":{"mqtt":

@@ -47,7 +47,7 @@ for target in thumbv7em-none-eabihf thumbv6m-none-eabi riscv32imc-unknown-none-e
   cargo clippy --lib --target "$target" --no-default-features --features panic-handler,hmac-sha256 -- -D warnings
 done
 cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
-  --inline-suppr --suppress=missingIncludeSystem -I include c_examples tests/c
+  --inline-suppr --suppress=missingIncludeSystem -I include -I c_examples/common c_examples tests/c
 
 group cargo cargo test
 cargo_n=$(count cargo)

@@ -14,6 +14,9 @@ pub const ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN: usize = 64;
 pub const ALIYUN_MQTT_CLIENT_ID_MAX_LEN: usize = 64;
 /// Longest accepted `extra_params` string.
 pub const ALIYUN_MQTT_EXTRA_PARAMS_MAX_LEN: usize = 128;
+/// Longest sign method name (`hmacsha256`), the bound
+/// `aliyun_mqtt_sign_method_from_name` reads to.
+pub const ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN: usize = 10;
 /// Longest accepted region id.
 pub const ALIYUN_MQTT_REGION_MAX_LEN: usize = 32;
 

@@ -48,34 +48,6 @@ fn text(chars: &[c_char]) -> String {
         .to_owned()
 }
 
-/// A small deterministic generator (xorshift64*), so property tests
-/// reproduce exactly.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-    fn coin(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-    fn string(&mut self, alphabet: &[u8], lo: usize, hi: usize) -> String {
-        let n = self.range(lo, hi);
-        (0..n)
-            .map(|_| alphabet[self.below(alphabet.len())] as char)
-            .collect()
-    }
-}
-
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const NAME: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_@.:";
 

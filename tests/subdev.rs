@@ -608,27 +608,6 @@ fn test_subdev_invalid_fields_fail() {
 
 // ------------------------------------------------------------- property
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn string(&mut self, alphabet: &[u8], lo: usize, hi: usize) -> String {
-        let n = lo + self.below(hi - lo + 1);
-        (0..n)
-            .map(|_| alphabet[self.below(alphabet.len())] as char)
-            .collect()
-    }
-}
-
 const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 fn visible_but_quote() -> Vec<u8> {

@@ -110,12 +110,12 @@
  * nothing else; the gateway's messages then go on like any other. */
 #define _POSIX_C_SOURCE 200809L /* getline, fileno, fstat, clock_gettime */
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h> /* strcasecmp */
 #include <sys/stat.h>
 #include <time.h>
 
@@ -124,6 +124,7 @@
 #include <mosquitto_plugin.h>
 
 #include "aliyun_mqtt_sign.h"
+#include "json_escape.h"
 
 #define LOG_PREFIX "aliyun-auth: "
 #define DEFAULT_MAX_GRANTS 10000
@@ -208,16 +209,15 @@ static uint64_t key_hash(struct key k) {
 
 /* ---- Parsing one line of a file ---------------------------------------- */
 
-/* Whether pk and dn are a valid ProductKey and DeviceName, by the
- * library's own checks (a size query writes nothing). */
+/* Whether pk, dn and ds are a valid ProductKey, DeviceName and
+ * DeviceSecret, by the library's own checks: the status of the first bad
+ * one, ALIYUN_MQTT_OK when the library would sign the device. */
 static aliyun_mqtt_status check_device(const char *pk, const char *dn, const char *ds) {
     aliyun_mqtt_device d = aliyun_mqtt_device_default();
     d.product_key = pk;
     d.device_name = dn;
     d.device_secret = ds;
-    size_t needed = 0;
-    aliyun_mqtt_status st = aliyun_mqtt_username(&d, NULL, 0, &needed);
-    return st == ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL ? ALIYUN_MQTT_OK : st;
+    return aliyun_mqtt_device_check(&d);
 }
 
 /* Splits off the next comma-separated field of *rest; NULL when none. */
@@ -258,9 +258,8 @@ static const char *parse_product(char *line, void *out) {
     reg.device_name = "check";
     reg.product_secret = ps;
     reg.random = "check";
-    size_t needed = 0;
-    aliyun_mqtt_status st = aliyun_mqtt_register_body(&reg, NULL, 0, &needed);
-    if (st != ALIYUN_MQTT_ERR_BUFFER_TOO_SMALL) return aliyun_mqtt_status_str(st);
+    aliyun_mqtt_status st = aliyun_mqtt_registration_check(&reg);
+    if (st != ALIYUN_MQTT_OK) return aliyun_mqtt_status_str(st);
     strcpy(prod->product_key, pk);
     strcpy(prod->product_secret, ps);
     return NULL;
@@ -818,16 +817,14 @@ static int same_string(const char *a, const char *b) {
     return diff == 0;
 }
 
-/* Appends s to out as a JSON string (the values are printable ASCII). */
+/* Appends s to out as a JSON string, as much of it as fits with the
+ * closing quote. */
 static void json_string(char *out, size_t cap, const char *s) {
     size_t n = strlen(out);
-    if (n + 1 < cap) out[n++] = '"';
-    for (; *s && n + 3 < cap; s++) {
-        if (*s == '"' || *s == '\\') out[n++] = '\\';
-        out[n++] = *s;
-    }
-    if (n + 1 < cap) out[n++] = '"';
-    out[n] = '\0';
+    if (n + 3 > cap) return;
+    out[n++] = '"';
+    json_escape(out + n, cap - n - 1, s);
+    strcat(out, "\"");
 }
 
 /* Sends a registration reply to one client, as the platform does (no
@@ -1383,13 +1380,16 @@ static void send_gateway_reply(const char *client_id, const char *topic, const c
     free(out);
 }
 
-/* hmacmd5, hmacsha1 or hmacsha256, in any case. */
+/* hmacmd5, hmacsha1 or hmacsha256, in any case (PROTOCOL.md §6: the SDKs
+ * send hmacSha256): the library's name, lowered first. */
 static int sign_method_named(const char *name, uint32_t *out) {
-    if (strcasecmp(name, "hmacmd5") == 0) *out = ALIYUN_MQTT_HMAC_MD5;
-    else if (strcasecmp(name, "hmacsha1") == 0) *out = ALIYUN_MQTT_HMAC_SHA1;
-    else if (strcasecmp(name, "hmacsha256") == 0) *out = ALIYUN_MQTT_HMAC_SHA256;
-    else return -1;
-    return 0;
+    char lower[ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN + 1];
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof lower; i++) lower[i] = (char)tolower((unsigned char)name[i]);
+    if (name[i]) return -1;
+    lower[i] = '\0';
+    if (aliyun_mqtt_sign_method_from_name(lower, out) != ALIYUN_MQTT_OK) return -1;
+    return *out == ALIYUN_MQTT_SHA256 ? -1 : 0;
 }
 
 /* The sub-device named by entry e (its productKey and deviceName) into

@@ -151,6 +151,9 @@ fn meet((a, b): (usize, usize), (c, d): (usize, usize)) -> bool {
 }
 
 impl Writes {
+    /// No output: a call that only reads (the `..._check` functions).
+    pub(crate) const NONE: Writes = Writes([(0, 0); 2]);
+
     /// `buf[0..cap]` and `*out_len`.
     pub(crate) fn buffer(buf: *mut c_char, cap: usize, out_len: *mut usize) -> Writes {
         Writes([span(buf, cap), span(out_len, size_of::<usize>())])
@@ -470,12 +473,16 @@ pub(crate) unsafe fn output<I>(
     status
 }
 
-/// An output structure for which all-zero bytes are a valid value.
+/// An output structure (or integer) for which all-zero bytes are a valid
+/// value.
 ///
 /// # Safety
-/// Implement it only for `#[repr(C)]` structures whose fields are
-/// integers, `bool`s, raw pointers and arrays of these.
+/// Implement it only for integers and for `#[repr(C)]` structures whose
+/// fields are integers, `bool`s, raw pointers and arrays of these.
 pub(crate) unsafe trait Zeroable {}
+
+// SAFETY: an integer; every bit pattern, zero included, is a valid `u32`.
+unsafe impl Zeroable for u32 {}
 
 // SAFETY: each is a `#[repr(C)]` structure of integers, bools, raw
 // pointers and arrays of them (see their definitions).
@@ -742,6 +749,28 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
             },
         )
     }
+}
+
+/// Checks a device exactly as `aliyun_mqtt_sign` does, and writes nothing:
+/// the status is the one `aliyun_mqtt_sign` returns for this device (with
+/// an `out` that overlaps nothing), by the same code. Every field is
+/// checked, `device_secret` included, in declaration order, and the first
+/// bad one gives the status; a `sign_method` compiled out of this build is
+/// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`, as it is for `aliyun_mqtt_sign`.
+///
+/// Returns `ALIYUN_MQTT_OK` when `aliyun_mqtt_sign` would sign the device,
+/// `ALIYUN_MQTT_ERR_NULL_ARGUMENT` (`dev` or a required string is NULL) or
+/// an `ALIYUN_MQTT_ERR_INVALID_*` status naming the first bad field.
+///
+/// # Safety
+/// `dev` is NULL or a valid device whose strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_device_check(
+    dev: *const aliyun_mqtt_device,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract; the call has no output, so nothing can
+    // overlap one.
+    platform::status_of(unsafe { device(dev, &Writes::NONE) }.map(drop))
 }
 
 /// The status of a call that fills `aliyun_mqtt_credentials`: on an error
@@ -1120,6 +1149,89 @@ pub extern "C" fn aliyun_mqtt_status_name(status: u32) -> *const c_char {
         None => b"unknown status\0",
     };
     text.as_ptr().cast()
+}
+
+/// The `signmethod` names with their NULs, indexed by C value minus 1.
+/// (`SignMethod::name` has them without NULs, as slices of the signing
+/// path's one string; the tests check that the two agree.)
+static SIGN_METHOD_NAMES: [&[u8]; 4] = [b"hmacmd5\0", b"hmacsha1\0", b"hmacsha256\0", b"sha256\0"];
+
+// The longest name is the bound `aliyun_mqtt_sign_method_from_name` reads to.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time
+const _: () = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < SIGN_METHOD_NAMES.len() {
+        let n = SIGN_METHOD_NAMES[i].len() - 1;
+        if n > longest {
+            longest = n;
+        }
+        i += 1;
+    }
+    assert!(longest == ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN);
+};
+
+/// Finds the sign method named `name` as in the `signmethod` parameter
+/// (PROTOCOL.md §1.4): "hmacmd5", "hmacsha1", "hmacsha256" or "sha256",
+/// byte for byte (lower case only, as the verifier reads the parameter).
+/// Every method has its name, compiled into this build or not (a method
+/// compiled out is then refused by the functions that sign with it).
+///
+/// - `name`: not NULL; read up to `ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN`
+///   + 1 (11) bytes.
+/// - `out`: receives the `aliyun_mqtt_sign_method` value (not NULL), for
+///   example `&dev.sign_method`; 0 on error.
+///
+/// Returns `ALIYUN_MQTT_OK`, `ALIYUN_MQTT_ERR_NULL_ARGUMENT`,
+/// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD` (no method has this name) or
+/// `ALIYUN_MQTT_ERR_OVERLAPPING_BUFFERS` (`out` overlaps `name`; nothing
+/// written).
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_sign_method_from_name(
+    name: *const c_char,
+    out: *mut u32,
+) -> aliyun_mqtt_status {
+    // SAFETY: `name` is NULL or NUL-terminated and `out` NULL or writable by
+    // the caller's contract; the name is checked against `out`.
+    unsafe {
+        fill_object(
+            out,
+            |w| {
+                required_str(
+                    name,
+                    ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN,
+                    S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD,
+                    w,
+                )
+            },
+            |out, name| match name.and_then(|n| {
+                SignMethod::from_name(n).ok_or(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)
+            }) {
+                Ok(method) => {
+                    *out = method as u32;
+                    S::ALIYUN_MQTT_OK
+                }
+                Err(status) => status,
+            },
+        )
+    }
+}
+
+/// The `signmethod` name of `method` ("hmacmd5", "hmacsha1", "hmacsha256"
+/// or "sha256"), whether or not the method is compiled into this build, or
+/// NULL for a value that is not an `aliyun_mqtt_sign_method`. Static and
+/// NUL-terminated.
+#[no_mangle]
+pub extern "C" fn aliyun_mqtt_sign_method_name(method: u32) -> *const c_char {
+    let name = SignMethod::from_u32(method)
+        .and_then(|m| SIGN_METHOD_NAMES.get((m as usize).wrapping_sub(1)));
+    match name {
+        Some(name) => name.as_ptr().cast(),
+        None => core::ptr::null(),
+    }
 }
 
 /// The library version, "MAJOR.MINOR.PATCH", static and NUL-terminated.

@@ -13,7 +13,7 @@ use crate::register::{self, AuthType, Registration};
 use crate::reply::{self, RegNwlReply, Text};
 use crate::sign::SignMethod;
 use crate::status::{aliyun_mqtt_status, Error};
-use crate::{endpoints, https};
+use crate::{endpoints, https, validate};
 
 /// `authType` values (PROTOCOL.md §4): of `aliyun_mqtt_registration.auth_type` and
 /// `aliyun_mqtt_verify_info.auth_type`.
@@ -449,7 +449,10 @@ pub(crate) unsafe fn registration_unsigned<'a>(
     unsafe { registration_read(reg, false, w) }
 }
 
-/// [`registration`], reading the ProductSecret when `signed`.
+/// [`registration`], reading the ProductSecret when `signed`. Each string
+/// is checked as soon as it is read, so the first bad field gives the
+/// status: the strings in declaration order, then the sign method,
+/// `auth_type` and `secure_mode`.
 ///
 /// # Safety
 /// As for [`registration`].
@@ -471,6 +474,7 @@ unsafe fn registration_read<'a>(
             w,
         )
     }?;
+    validate::product_key(product_key)?;
     let device_name = unsafe {
         required_str(
             reg.device_name,
@@ -479,15 +483,20 @@ unsafe fn registration_read<'a>(
             w,
         )
     }?;
+    validate::device_name(device_name)?;
     let product_secret = match signed {
-        true => unsafe {
-            required_str(
-                reg.product_secret,
-                ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-                S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
-                w,
-            )
-        }?,
+        true => {
+            let secret = unsafe {
+                required_str(
+                    reg.product_secret,
+                    ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+                    S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+                    w,
+                )
+            }?;
+            validate::product_secret(secret)?;
+            secret
+        }
         false => &[],
     };
     let random = unsafe {
@@ -498,6 +507,7 @@ unsafe fn registration_read<'a>(
             w,
         )
     }?;
+    validate::random(random)?;
     let client_id = unsafe {
         c_str(
             reg.client_id,
@@ -506,6 +516,9 @@ unsafe fn registration_read<'a>(
             w,
         )
     }?;
+    if let Some(cid) = client_id.filter(|c| !c.is_empty()) {
+        validate::client_id(cid)?;
+    }
     let instance_id = unsafe {
         c_str(
             reg.instance_id,
@@ -514,6 +527,11 @@ unsafe fn registration_read<'a>(
             w,
         )
     }?;
+    if let Some(id) = instance_id.filter(|i| !i.is_empty()) {
+        validate::instance_id(id)?;
+    }
+    // The rest (sign method, authType, secure mode) in the order
+    // `Registration::validate` checks them; it checks the strings again.
     let reg = Registration {
         product_key,
         device_name,
@@ -524,7 +542,9 @@ unsafe fn registration_read<'a>(
         sign_method: SignMethod::from_u32(reg.sign_method)
             .ok_or(S::ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD)?,
         secure_mode: reg.secure_mode,
-        auth_type: AuthType::from_u32(reg.auth_type).ok_or(S::ALIYUN_MQTT_ERR_INVALID_AUTH_TYPE)?,
+        // An unknown value is refused where `connwl` is, after the sign
+        // method (the builders take neither).
+        auth_type: AuthType::from_u32(reg.auth_type).unwrap_or(AuthType::ConnWl),
         uppercase_hex: reg.uppercase_hex,
     };
     match signed {
@@ -606,6 +626,31 @@ pub unsafe extern "C" fn aliyun_mqtt_register_body(
             |reg, out| https::register_body(&reg, out),
         )
     }
+}
+
+/// Checks a registration exactly as `aliyun_mqtt_register_sign` and
+/// `aliyun_mqtt_register_body` do, and writes nothing: the status is the
+/// one they return for this registration (with outputs that overlap
+/// nothing and a buffer that fits), by the same code. Every field is
+/// checked, `product_secret` included, and the first bad one gives the
+/// status: the strings in declaration order, then `sign_method`,
+/// `auth_type` and `secure_mode`. A `sign_method` compiled out of this
+/// build is `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD`, as it is for them.
+///
+/// Returns `ALIYUN_MQTT_OK` when both would sign the registration,
+/// `ALIYUN_MQTT_ERR_NULL_ARGUMENT` or a status of
+/// `aliyun_mqtt_register_sign` naming the first bad field.
+///
+/// # Safety
+/// `reg` is NULL or a valid registration whose strings are NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn aliyun_mqtt_registration_check(
+    reg: *const aliyun_mqtt_registration,
+) -> aliyun_mqtt_status {
+    // SAFETY: forwarded contract; the call has no output, so nothing can
+    // overlap one.
+    status_of(unsafe { registration(reg, &Writes::NONE) }.map(drop))
 }
 
 /// Reads `len` bytes at `data` as a reply, which the call's outputs `w`

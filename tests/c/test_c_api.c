@@ -603,6 +603,53 @@ static void test_overlap(void) {
     CHECK(aliyun_mqtt_verify_key_wipe(&k.key) == ALIYUN_MQTT_OK);
 }
 
+/* The checks give the signing functions' status; the method names both ways. */
+static void test_checks_and_names(void) {
+    aliyun_mqtt_device dev = aliyun_mqtt_device_default();
+    dev.product_key = "a14Xib5kdYd";
+    dev.device_name = "light1983432";
+    dev.device_secret = "oLyaKqVxtRvjH284LdhqVgVUx1UPy6zq";
+    aliyun_mqtt_credentials cred;
+    CHECK(aliyun_mqtt_device_check(&dev) == ALIYUN_MQTT_OK);
+    CHECK(aliyun_mqtt_device_check(NULL) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    dev.device_secret = "has space";
+    CHECK(aliyun_mqtt_device_check(&dev) == ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    CHECK(aliyun_mqtt_sign(&dev, &cred) == ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET);
+    dev.device_name = "x"; /* the first bad field names the status */
+    CHECK(aliyun_mqtt_device_check(&dev) == ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME);
+    CHECK(aliyun_mqtt_sign(&dev, &cred) == ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME);
+
+    aliyun_mqtt_registration reg = aliyun_mqtt_registration_default();
+    reg.product_key = "a1iJcssSlPC";
+    reg.device_name = "dyn-dev-01";
+    reg.product_secret = "qTbGdOa6pSgXzSAQ";
+    reg.random = "2b2c0e3f9a7d4c1";
+    CHECK(aliyun_mqtt_registration_check(&reg) == ALIYUN_MQTT_OK);
+    CHECK(aliyun_mqtt_registration_check(NULL) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    reg.sign_method = ALIYUN_MQTT_SHA256;
+    CHECK(aliyun_mqtt_registration_check(&reg) == ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+    CHECK(aliyun_mqtt_register_sign(&reg, &cred) == ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+    reg.product_key = "bad pk";
+    CHECK(aliyun_mqtt_registration_check(&reg) == ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY);
+
+    static const char *const names[] = {"hmacmd5", "hmacsha1", "hmacsha256", "sha256"};
+    static const uint32_t values[] = {ALIYUN_MQTT_HMAC_MD5, ALIYUN_MQTT_HMAC_SHA1,
+                                      ALIYUN_MQTT_HMAC_SHA256, ALIYUN_MQTT_SHA256};
+    for (size_t i = 0; i < 4; i++) {
+        uint32_t m = 0;
+        CHECK(aliyun_mqtt_sign_method_from_name(names[i], &m) == ALIYUN_MQTT_OK && m == values[i]);
+        CHECK(strcmp(aliyun_mqtt_sign_method_name(values[i]), names[i]) == 0);
+        CHECK(strlen(names[i]) <= ALIYUN_MQTT_SIGN_METHOD_NAME_MAX_LEN);
+    }
+    uint32_t m = 7;
+    CHECK(aliyun_mqtt_sign_method_from_name("HMACSHA1", &m) == ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD);
+    CHECK(m == 0);
+    CHECK(aliyun_mqtt_sign_method_from_name(NULL, &m) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_sign_method_from_name("hmacmd5", NULL) == ALIYUN_MQTT_ERR_NULL_ARGUMENT);
+    CHECK(aliyun_mqtt_sign_method_name(0) == NULL);
+    CHECK(aliyun_mqtt_sign_method_name(5) == NULL);
+}
+
 int main(void) {
     test_golden_fields();
     test_methods();
@@ -616,6 +663,7 @@ int main(void) {
     test_platform();
     test_verify_key();
     test_overlap();
+    test_checks_and_names();
     printf("%d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

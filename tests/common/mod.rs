@@ -118,3 +118,31 @@ pub fn buffer_rule(name: &str, f: &dyn Fn(*mut c_char, usize, *mut usize) -> Sta
     );
     assert_eq!(len, 0);
 }
+
+/// A small deterministic generator (xorshift64*), so property tests
+/// reproduce exactly.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+    pub fn coin(&mut self) -> bool {
+        self.next() & 1 == 1
+    }
+    pub fn string(&mut self, alphabet: &[u8], lo: usize, hi: usize) -> String {
+        let n = self.range(lo, hi);
+        (0..n)
+            .map(|_| alphabet[self.below(alphabet.len())] as char)
+            .collect()
+    }
+}
