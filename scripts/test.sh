@@ -66,7 +66,7 @@ fuzz_n=$(count fuzz)
 python3 -m pip install --quiet --disable-pip-version-check ./python pytest hypothesis paho-mqtt \
   aliyun-iot-linkkit
 # Run from outside the source tree so the installed package is what is tested.
-group pytest env -C /tmp ALIYUN_MQTT_PLUGIN="$build/aliyun_mqtt_auth.so" \
+group pytest env -C /tmp ALIYUN_MQTT_PLUGIN="$build/aliyun_mqtt_auth.so" ALIYUN_MQTT_CLI="$build/aliyun-mqtt-sign" \
   python3 -m pytest -q -p no:cacheprovider -rs "$root/python/tests"
 pytest_n=$(count pytest)
 

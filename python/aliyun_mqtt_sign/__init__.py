@@ -28,29 +28,38 @@ from typing import Iterable, Optional, Tuple, Union
 
 def _ffi_from_header():
     """The bindings parsed now from the header, for the package used from
-    the source tree (where the build has not generated _ffi.py): the
-    repository's include/aliyun_mqtt_sign.h."""
+    the source tree (where maturin has not written _native/): the
+    repository's include/aliyun_mqtt_sign.h, which aliyun_mqtt_sign.h
+    next to this file links to."""
     import cffi
 
     from ._cdef import cdef_from_header
 
-    here = os.path.dirname(os.path.abspath(__file__))
-    header = os.path.join(here, "..", "..", "include", "aliyun_mqtt_sign.h")
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "aliyun_mqtt_sign.h")
     builder = cffi.FFI()
     with open(header, encoding="utf-8") as f:
         builder.cdef(cdef_from_header(f.read()))
-    return builder
+    return builder, None
 
 
-try:
-    from ._ffi import ffi
-except ImportError:
-    ffi = _ffi_from_header()
+def _bundled():
+    """The build's bindings (_native/ffi.py) and the library next to them,
+    opened by its platform's name (maturin names it: lib_native.so,
+    lib_native.dylib, _native.dll)."""
+    try:
+        from ._native import ffi as built, lib
+    except ImportError:
+        return _ffi_from_header()
+    return built, lib
+
+
+ffi, _bundled_lib = _bundled()
+
 
 __all__ = [
     "AliyunMqttError", "AuthReply", "AuthType", "ConnwlCredentials", "Credentials",
     "EndpointKind", "EndpointTls", "Explanation", "Field", "HTTPS_PORT", "INSTANCE_TLS_PORT",
-    "Identity", "LIBRARY_NAME", "NtpResponse", "PORT",
+    "Identity", "LIBRARY_NAME", "LIBRARY_PATH", "NtpResponse", "PORT",
     "ProductRegisterReply", "RegisterReply", "RegnwlReply", "Root", "RootId", "SecureMode",
     "SignMethod", "Status", "Subdev", "SubdevId", "SubdevRegistration", "SubdevReply",
     "SubdevSecret", "Topic", "Verdict",
@@ -67,19 +76,15 @@ __all__ = [
     "version", "websocket_url",
 ]
 
-_LIB_NAMES = {"darwin": "libaliyun_mqtt_sign.dylib", "win32": "aliyun_mqtt_sign.dll"}
-#: The file name of the bundled library on this platform.
-LIBRARY_NAME = _LIB_NAMES.get(sys.platform, "libaliyun_mqtt_sign.so")
-
-
-def _load():
-    # The bundled library; ALIYUN_MQTT_SIGN_LIB points at another build.
-    path = os.environ.get("ALIYUN_MQTT_SIGN_LIB") or os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), LIBRARY_NAME)
-    return ffi.dlopen(path)
-
-
-_lib = _load()
+_LIB_NAMES = {"darwin": "lib_native.dylib", "win32": "_native.dll"}
+#: The file name of the bundled library on this platform (in _native/).
+LIBRARY_NAME = _LIB_NAMES.get(sys.platform, "lib_native.so")
+_BUNDLED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_native", LIBRARY_NAME)
+#: The path of the library in use: the bundled one, or ALIYUN_MQTT_SIGN_LIB
+#: (another build of it) when that is set.
+LIBRARY_PATH = os.environ.get("ALIYUN_MQTT_SIGN_LIB") or _BUNDLED_PATH
+_lib = _bundled_lib if LIBRARY_PATH == _BUNDLED_PATH and _bundled_lib is not None else \
+    ffi.dlopen(LIBRARY_PATH)
 _NULL = ffi.NULL
 
 
@@ -677,10 +682,10 @@ class _PerThread(threading.local):
         self.info = ffi.new("aliyun_mqtt_verify_info *")
         self.info_raw = ffi.buffer(self.info)
         # The sign_method, secure_mode and uppercase objects last converted
-        # into `dev`, the (product_key, device_name, device_secret) in
-        # `arena`, and the region_id and host last computed for them; _UNSET
-        # where nothing is valid.
-        self.last = [_UNSET, _UNSET, _UNSET, None, _UNSET, None]
+        # into `dev`, the product_key, device_name and device_secret in
+        # `arena` and the timestamp_ms in `dev`; _UNSET or None where
+        # nothing is valid.
+        self.last = [_UNSET, _UNSET, _UNSET, None, None, None, _UNSET]
         self.verify_state = (self.info, self.info_raw)
         self.host_buf = (ffi.new("char[]", _HOST_SIZE), ffi.new("size_t *"))
         self.sign_state = (self.arena_buf, self.dev, self.cred, self.cred_raw, self.last)
@@ -739,24 +744,24 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     the first bad field, TypeError for an argument of the wrong type.
 
     One C call per credentials, into structures reused per thread; the host
-    of a (product_key, region_id) is computed by the library once and kept.
+    is the product key the call accepted and its region's suffix, which the
+    library writes once per region.
     """
     arena_buf, tdev, cred, cred_raw, last = _tls.sign_state
     dev = None
     # The common case: str without NUL that fits its C slot. The strings are
     # padded with NULs to the slots' sizes and copied in at once; a
     # non-ASCII one makes the bytes longer than the arena and is refused by
-    # the copy, then takes the general path below. The same strings as the
-    # last call are in the arena already.
+    # the copy, then takes the general path below. The same string objects
+    # as the last call's are in the arena already.
     if product_key.__class__ is _str and device_name.__class__ is _str and \
             device_secret.__class__ is _str:
-        strings = (product_key, device_name, device_secret)
-        if strings == last[3]:
+        if product_key is last[3] and device_name is last[4] and device_secret is last[5]:
             dev = tdev
         elif len(product_key) < _PK_SIZE and len(device_name) < _DN_SIZE and \
                 len(device_secret) < _DS_SIZE and "\0" not in product_key and \
                 "\0" not in device_name and "\0" not in device_secret:
-            last[3], last[4] = None, _UNSET
+            # A refused copy leaves the arena as `last` describes it.
             try:
                 arena_buf[:] = (product_key.ljust(_PK_SIZE, "\0") +
                                 device_name.ljust(_DN_SIZE, "\0") +
@@ -765,16 +770,17 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
                 pass
             else:
                 dev = tdev
-                last[3] = strings
+                last[3], last[4], last[5] = product_key, device_name, device_secret
         if dev is not None:
-            if timestamp_ms is None:
-                dev.timestamp_ms = 0
-            elif timestamp_ms.__class__ is int and 0 < timestamp_ms < 1 << 64:
-                dev.timestamp_ms = timestamp_ms
-            else:
-                dev.timestamp_ms = _ts(timestamp_ms)
-            if uppercase.__class__ is not bool:
-                raise TypeError(f"uppercase must be bool, not {type(uppercase).__name__}")
+            # The same timestamp object as the last call's is in `dev` already.
+            if timestamp_ms is not last[6]:
+                if timestamp_ms is None:
+                    dev.timestamp_ms = 0
+                elif timestamp_ms.__class__ is int and 0 < timestamp_ms < 1 << 64:
+                    dev.timestamp_ms = timestamp_ms
+                else:
+                    dev.timestamp_ms = _ts(timestamp_ms)
+                last[6] = timestamp_ms
             # The same objects as the last call's (and no client id or extra
             # parameters, whose memory is only held for one call) are in
             # `dev` already.
@@ -782,6 +788,8 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
                     uppercase is not last[2] or client_id is not None or \
                     extra_params is not None:
                 last[0] = _UNSET
+                if uppercase.__class__ is not bool:
+                    raise TypeError(f"uppercase must be bool, not {type(uppercase).__name__}")
                 if client_id is None:
                     dev.client_id = _NULL
                 else:
@@ -805,15 +813,15 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     if st:
         raise AliyunMqttError(st)
     raw = cred_raw[:]
-    if dev is tdev and region_id is last[4]:
-        h = last[5]
+    if dev is tdev:
+        # The library has just accepted the product key (the check `host`
+        # makes too), so its host is the product key and the region's
+        # suffix, which the library wrote once for the region.
+        suffix = _suffixes.get(region_id)
+        h = product_key + suffix if suffix is not None else \
+            _region_host(dev, product_key, region_id)
     else:
-        h = _host_cache.get((product_key, region_id))
-        if h is None:
-            h = _arena_host(dev, product_key, region_id) if dev is tdev else \
-                host(product_key, region_id)
-        if dev is tdev:
-            last[4], last[5] = region_id, h
+        h = host(product_key, region_id)
     c = _new(Credentials)
     d = c.__dict__
     d["client_id"] = raw[:raw.index(0)].decode()
@@ -824,16 +832,23 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     return c
 
 
-def _arena_host(dev, product_key, region_id) -> str:
-    """`host` for the product key `sign` has just written to the arena."""
+# region_id -> what the library's host of a product in that region writes
+# after the product key (".iot-as-mqtt.{region}.aliyuncs.com"); bounded.
+_suffixes: dict = {}
+
+
+def _region_host(dev, product_key, region_id) -> str:
+    """The host the library writes for the product key `sign` has just
+    written to the arena and `region_id`; keeps the region's suffix."""
     buf, n = _tls.host_buf
     st = _HOST(dev.product_key, _c(region_id, "region_id"), buf, _HOST_SIZE, n)
     if st:
         raise AliyunMqttError(st)
     h = ffi.unpack(buf, n[0]).decode()
-    if len(_host_cache) >= 4096:
-        _host_cache.clear()
-    _host_cache[(product_key, region_id)] = h
+    if h.startswith(product_key):
+        if len(_suffixes) >= 256:
+            _suffixes.clear()
+        _suffixes[region_id] = h[len(product_key):]
     return h
 
 

@@ -8,6 +8,9 @@ problem).
     python -m aliyun_mqtt_sign auth-body [FLAGS]  host, port, path, body
     python -m aliyun_mqtt_sign register [FLAGS]   the MQTT CONNECT fields, or --https
     python -m aliyun_mqtt_sign explain [FLAGS]    what the platform does with a CONNECT
+    python -m aliyun_mqtt_sign topo-add|topo-delete|login|batch-login|logout|
+                               batch-logout|product-register [FLAGS]
+                                                a gateway's sub-device message: topic, payload
     python -m aliyun_mqtt_sign ntp-request [FLAGS]  topic, payload
 
 With no device flags, sign and auth-body use the golden device
@@ -16,6 +19,7 @@ hmacsha1, tcp."""
 import argparse
 import json
 import sys
+import time
 
 import aliyun_mqtt_sign as ams
 
@@ -27,9 +31,29 @@ FIELDS = {ams.Field.CLIENT_ID: "mqtt_client_id", ams.Field.USERNAME: "username",
           ams.Field.SECRET: "device_secret"}
 
 
+# The gateway subcommands: their topic, whether each --subdev carries a
+# secret (PK/DN/DS) and how many sub-devices they take.
+SIGNED, NAMED, REGISTER = "PK/DN/DS", "PK/DN", "PK/DN/PS/R"
+GATEWAY = {
+    "topo-add": (ams.Topic.TOPO_ADD, SIGNED, "many"),
+    "topo-delete": (ams.Topic.TOPO_DELETE, NAMED, "many"),
+    "login": (ams.Topic.LOGIN, SIGNED, "one"),
+    "batch-login": (ams.Topic.BATCH_LOGIN, SIGNED, "many"),
+    "logout": (ams.Topic.LOGOUT, NAMED, "one"),
+    "batch-logout": (ams.Topic.BATCH_LOGOUT, NAMED, "many"),
+    "product-register": (ams.Topic.PRODUCT_REGISTER, REGISTER, "many"),
+}
+
+
 def _u64(text):
     if not text.isdigit() or len(text) > 20 or int(text) >= 1 << 64:
         raise argparse.ArgumentTypeError(f"not a number from 0 to 2**64-1: {text!r}")
+    return int(text)
+
+
+def _u32(text):
+    if not text.isdigit() or len(text) > 10 or int(text) >= 1 << 32:
+        raise argparse.ArgumentTypeError(f"not a number from 0 to 2**32-1: {text!r}")
     return int(text)
 
 
@@ -71,6 +95,23 @@ def _parser():
     s.add_argument("--password", metavar="P", required=True)
     s.add_argument("--device-secret", metavar="DS")
     s.add_argument("--keepalive", metavar="SECONDS", type=int)
+    for name, (_, form, _) in GATEWAY.items():
+        s = sub.add_parser(name)
+        common(s, device=False)
+        s.add_argument("--product-key", metavar="PK", required=True, help="the gateway's")
+        s.add_argument("--device-name", metavar="DN", required=True, help="the gateway's")
+        s.add_argument("--subdev", metavar=form, action="append", required=True,
+                       help="a sub-device, once per sub-device")
+        s.add_argument("--id", metavar="N", type=_u32, default=1, help="message id (1)")
+        if form != NAMED:
+            s.add_argument("--sign-method", metavar="METHOD", default="hmacsha256",
+                           help="hmacmd5|hmacsha1|hmacsha256")
+        if form == SIGNED:
+            s.add_argument("--timestamp", metavar="MS", type=_u64,
+                           help="every sub-device's timestamp (now)")
+            s.add_argument("--client-id", metavar="ID", help="client id of a lone sub-device")
+        if name in ("login", "batch-login"):
+            s.add_argument("--clean-session", action="store_true", help="cleanSession true")
     s = sub.add_parser("ntp-request")
     common(s, device=False)
     s.add_argument("--product-key", metavar="PK", required=True)
@@ -175,15 +216,59 @@ def _run(a):
             pairs.append(("uppercase_hex", "true"))
         _print([(k, str(v)) for k, v in pairs], a.json)
         return 0 if e.verdict in (ams.Verdict.ACCEPTED, ams.Verdict.UNCHECKED) else 3
+    elif a.command in GATEWAY:
+        return _gateway(a)
     elif a.command == "ntp-request":
         _print([("topic", ams.topic(ams.Topic.NTP_REQUEST, a.product_key, a.device_name)),
                 ("payload", ams.ntp_request(a.device_send_time))], a.json)
     return 0
 
 
+def _gateway(a):
+    """A gateway's sub-device message: its topic and payload."""
+    kind, form, count = GATEWAY[a.command]
+    if count == "one" and len(a.subdev) > 1:
+        return _usage(f"{a.command} takes one --subdev")
+    if getattr(a, "client_id", None) is not None and len(a.subdev) > 1:
+        return _usage("--client-id needs a lone --subdev")
+    topic = ams.topic(kind, a.product_key, a.device_name)
+    subs = []
+    for i, text in enumerate(a.subdev, 1):
+        parts = text.split("/", 2)
+        if form == REGISTER:
+            # The random (letters and digits) after the last slash, so the
+            # ProductSecret may hold slashes.
+            if len(parts) < 3 or "/" not in parts[2]:
+                return _usage(f"--subdev {i}: not {form}")
+            secret, _, random = parts[2].rpartition("/")
+            subs.append(ams.SubdevRegistration(parts[0], parts[1], secret, random))
+        elif len(parts) < (3 if form == SIGNED else 2):
+            return _usage(f"--subdev {i}: not {form}")
+        elif form == SIGNED:
+            ts = a.timestamp if a.timestamp is not None else int(time.time() * 1000)
+            subs.append(ams.Subdev(parts[0], parts[1], parts[2], client_id=a.client_id,
+                                   timestamp_ms=ts,
+                                   clean_session=getattr(a, "clean_session", False)))
+        else:
+            subs.append(ams.Subdev(parts[0], parts[1]))
+    build = {"topo-add": ams.subdev_topo_add, "batch-login": ams.subdev_batch_login,
+             "product-register": ams.subdev_product_register,
+             "topo-delete": ams.subdev_topo_delete, "batch-logout": ams.subdev_batch_logout}
+    if a.command == "login":
+        payload = ams.subdev_login(a.id, subs[0], a.sign_method)
+    elif a.command == "logout":
+        payload = ams.subdev_logout(a.id, subs[0])
+    elif form == NAMED:
+        payload = build[a.command](a.id, subs)
+    else:
+        payload = build[a.command](a.id, subs, a.sign_method)
+    _print([("topic", topic), ("payload", payload)], a.json)
+    return 0
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = ("sign", "auth-body", "register", "explain", "ntp-request")
+    commands = ("sign", "auth-body", "register", "explain", "ntp-request", *GATEWAY)
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "sign")
     args = _parser().parse_args(argv)

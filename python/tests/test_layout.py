@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import aliyun_mqtt_sign as ams
-from aliyun_mqtt_sign._ffi import ffi
+from aliyun_mqtt_sign import ffi
 
 REPO_HEADER = Path(__file__).resolve().parents[2] / "include" / "aliyun_mqtt_sign.h"
 PACKAGE = Path(ams.__file__).parent
@@ -29,7 +29,7 @@ def _gcc_values(tmp_path):
         for field, _ in t.fields:
             lines.append(f'P("offsetof {name}.{field}", offsetof({name}, {field}));')
             lines.append(f'P("sizeof {name}.{field}", sizeof((({name} *)0)->{field}));')
-    for name in dir(ffi.dlopen(str(PACKAGE / ams.LIBRARY_NAME))):
+    for name in dir(ffi.dlopen(ams.LIBRARY_PATH)):
         if name.startswith("ALIYUN_MQTT_"):
             lines.append(f'P("{name}", (long long)({name}));')
     src = tmp_path / "layout.c"
@@ -48,7 +48,7 @@ def _gcc_values(tmp_path):
 def test_every_layout_constant_and_enumerator_matches_gcc(tmp_path):
     values, count = _gcc_values(tmp_path)
     assert len(values) == count > 300
-    lib = ffi.dlopen(str(PACKAGE / ams.LIBRARY_NAME))
+    lib = ffi.dlopen(ams.LIBRARY_PATH)
     ours = {}
     for name in STRUCTS:
         ours[f"sizeof {name}"] = ffi.sizeof(name)
@@ -63,7 +63,7 @@ def test_every_layout_constant_and_enumerator_matches_gcc(tmp_path):
 
 
 def test_the_package_enums_are_the_headers():
-    lib = ffi.dlopen(str(PACKAGE / ams.LIBRARY_NAME))
+    lib = ffi.dlopen(ams.LIBRARY_PATH)
     for enum, prefix in ((ams.Status, "ALIYUN_MQTT_"), (ams.Verdict, "ALIYUN_MQTT_VERDICT_"),
                          (ams.RootId, "ALIYUN_MQTT_ROOT_"), (ams.Topic, "ALIYUN_MQTT_TOPIC_"),
                          (ams.EndpointKind, "ALIYUN_MQTT_ENDPOINT_"),
@@ -104,6 +104,35 @@ def test_the_header_parses_to_every_function():
     f.cdef(_cdef()(REPO_HEADER.read_text()))
     assert len(f.list_types()[1]) == len(STRUCTS) > 15
     declared = REPO_HEADER.read_text().count("\naliyun_mqtt_status aliyun_mqtt_")
-    lib = f.dlopen(str(PACKAGE / ams.LIBRARY_NAME))
+    lib = f.dlopen(ams.LIBRARY_PATH)
     funcs = [n for n in dir(lib) if n.startswith("aliyun_mqtt_")]
     assert len(funcs) > declared > 50
+
+
+def _plain(ctype) -> str:
+    """The C name of a type, `struct T` written `T` (the header's typedef
+    of it: one type, spelt two ways)."""
+    return ctype.cname.replace("struct ", "")
+
+
+def test_the_built_bindings_are_the_headers_declarations():
+    """The build's cffi declarations (cbindgen's, from the crate) and the
+    header's, parsed by _cdef: the same functions with the same C types,
+    constants and enumerators with the same values, the same typedefs,
+    structs and fields, so a declaration cannot differ from the header."""
+    import cffi
+    f = cffi.FFI()
+    f.cdef(_cdef()(REPO_HEADER.read_text()))
+    header_lib, built_lib = f.dlopen(ams.LIBRARY_PATH), ffi.dlopen(ams.LIBRARY_PATH)
+    names = sorted(dir(header_lib))
+    assert sorted(dir(built_lib)) == names and len(names) > 200
+    for name in names:
+        want, got = getattr(header_lib, name), getattr(built_lib, name)
+        if isinstance(want, int):
+            assert got == want, name
+        else:
+            assert _plain(ffi.typeof(got)) == _plain(f.typeof(want)), name
+    assert ffi.list_types() == f.list_types()
+    for name in STRUCTS:
+        assert [(n, _plain(t.type), t.offset) for n, t in ffi.typeof(name).fields] == \
+            [(n, _plain(t.type), t.offset) for n, t in f.typeof(name).fields], name

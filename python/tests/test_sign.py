@@ -124,3 +124,40 @@ def test_eight_threads_sign_concurrently():
     for th in threads:
         th.join()
     assert errors == []
+
+
+def test_the_host_of_a_new_device_is_the_librarys():
+    """sign writes the host from the product key the library accepted and
+    the region's suffix the library wrote once: for every product key and
+    region it equals `host` and the documented form, and a bad region
+    raises the region's status for a new device too."""
+    import aliyun_mqtt_sign as a
+    for i, region in enumerate(["cn-shanghai", "ap-southeast-1", "us-west-1", "cn-shanghai"]):
+        for pk in (f"a1{i}x{n:05d}" for n in range(50)):
+            c = a.sign(pk, f"dev-{pk}", "S", region_id=region)
+            assert c.host == a.host(pk, region) == f"{pk}.iot-as-mqtt.{region}.aliyuncs.com"
+    for bad in ("", "CN", "-cn", "cn_1", "a" * 33):
+        with pytest.raises(a.AliyunMqttError) as e:
+            a.sign("a1newpk0001", "dev-0001", "S", region_id=bad)
+        assert e.value.status == "ALIYUN_MQTT_ERR_INVALID_REGION"
+
+
+def test_what_sign_keeps_per_thread_never_leaks_into_the_next_call():
+    """The strings, timestamp and options kept from the last call: each
+    call's password is still the hmac of its own fields."""
+    def want(pk, dn, ds, ts, method=hashlib.sha256):
+        content = f"clientId{pk}.{dn}deviceName{dn}productKey{pk}" + \
+            (f"timestamp{ts}" if ts is not None else "")
+        return hmac.new(ds.encode(), content.encode(), method).hexdigest()
+    calls = [("a1pk0000001", "dev-0001", "S1", None), ("a1pk0000001", "dev-0001", "S1", 42),
+             ("a1pk0000001", "dev-0001", "S1", 42), ("a1pk0000001", "dev-0001", "S2", 42),
+             ("a1pk0000001", "dev-0001", "S2", None), ("a1pk0000002", "dev-0001", "S2", 7)]
+    for pk, dn, ds, ts in calls:
+        assert ams.sign(pk, dn, ds, timestamp_ms=ts).password == want(pk, dn, ds, ts)
+    assert ams.sign("a1pk0000002", "dev-0001", "S2", timestamp_ms=7,
+                    sign_method="hmacsha1").password == want("a1pk0000002", "dev-0001", "S2", 7,
+                                                             hashlib.sha1)
+    with pytest.raises(TypeError):
+        ams.sign("a1pk0000002", "dev-0001", "S2", timestamp_ms=7, uppercase=1)
+    assert ams.sign("a1pk0000002", "dev-0001", "S2", timestamp_ms=7).password == \
+        want("a1pk0000002", "dev-0001", "S2", 7)

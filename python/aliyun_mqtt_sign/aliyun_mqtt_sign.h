@@ -1,0 +1,1 @@
+../../include/aliyun_mqtt_sign.h
