@@ -823,9 +823,12 @@ pub struct aliyun_mqtt_verify_info {
 pub(crate) fn put_str(dst: &mut [c_char], src: &[u8]) {
     let dst = as_bytes_mut(dst);
     let len = src.len().min(dst.len().saturating_sub(1));
-    let (head, tail) = dst.split_at_mut(len);
-    head.copy_from_slice(src.get(..len).unwrap_or_default());
-    tail.fill(0);
+    if let (Some((head, tail)), Some(src)) = (dst.split_at_mut_checked(len), src.get(..len)) {
+        for (d, s) in head.iter_mut().zip(src) {
+            *d = *s;
+        }
+        tail.fill(0);
+    }
 }
 
 fn fill_info(info: &mut aliyun_mqtt_verify_info, id: Option<&Identity<'_>>) {
