@@ -10,7 +10,7 @@
 //! RFC 2202/4231 vectors and against independent implementations in the
 //! tests.
 
-use crate::sign::wipe_words;
+use crate::secret::wipe;
 
 /// Reads the block as 16 words, little- or big-endian (`LE`). One copy of
 /// the code per byte order, so that each inlines into its caller as in a
@@ -78,7 +78,7 @@ pub fn md5(state: &mut [u32; 8], block: &[u8; 64]) {
         b = b.wrapping_add(sum.rotate_left(u32::from(s)));
     }
     add_into(state, &[a, b, c, d]);
-    wipe_words(&mut m);
+    wipe(&mut m);
 }
 
 /// SHA-1: `state[0..5]` updated with one block.
@@ -124,7 +124,7 @@ pub fn sha1(state: &mut [u32; 8], block: &[u8; 64]) {
         }
     }
     add_into(state, &[a, b, c, d, e]);
-    wipe_words(&mut w);
+    wipe(&mut w);
 }
 
 /// SHA-256 round constants: the first 32 bits of the fractional parts of the
@@ -204,7 +204,7 @@ pub fn sha256(state: &mut [u32; 8], block: &[u8; 64]) {
         }
     }
     add_into(state, &[a, b, c, d, e, f, g, h]);
-    wipe_words(&mut w);
+    wipe(&mut w);
 }
 
 #[cfg(test)]

@@ -6,10 +6,7 @@ use crate::text::{self, find};
 use crate::validate;
 use crate::writer::{append, hex_encode, terminate, u64_decimal_start};
 #[cfg(not(target_os = "none"))]
-use crate::{
-    limits::*,
-    sign::{wipe, Parts},
-};
+use crate::{limits::*, secret::wipe, sign::Parts};
 
 /// The `securemode` parameter. The numbers are the C values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,7 +11,8 @@
 
 use crate::limits::*;
 use crate::register::AuthType;
-use crate::sign::{sign, wipe, SignMethod, MAX_DIGEST_LEN};
+use crate::secret::wipe;
+use crate::sign::{sign, SignMethod, MAX_DIGEST_LEN};
 use crate::status::aliyun_mqtt_status as S;
 use crate::validate;
 use crate::verify::{self, Identity};

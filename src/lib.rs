@@ -7,7 +7,8 @@
 //! is [`credentials`] and [`endpoints`].
 //!
 //! Layering (one way): `ffi` -> `credentials` / `endpoints` -> `sign`,
-//! `validate`, `writer`. Only `ffi` contains `unsafe`.
+//! `validate`, `writer`; `secret` (wiping) is a leaf under all of them.
+//! Only `ffi` contains `unsafe`.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]
 
@@ -28,6 +29,7 @@ pub mod psk;
 pub mod register;
 pub mod reply;
 pub mod roots;
+pub mod secret;
 pub mod sign;
 pub mod status;
 pub mod subdev;
@@ -36,7 +38,7 @@ mod text;
 pub mod topic;
 pub mod validate;
 pub mod verify;
-pub mod writer;
+pub(crate) mod writer;
 
 pub use credentials::{Device, SecureMode};
 pub use sign::SignMethod;

@@ -1,5 +1,6 @@
 //! The HMAC / hash dispatch behind the password.
 
+use crate::secret::wipe;
 use crate::status::aliyun_mqtt_status as S;
 use crate::text::find;
 #[cfg(any_method)]
@@ -211,18 +212,6 @@ fn hmac_algo(method: SignMethod) -> Option<Algo> {
     }
 }
 
-/// Overwrites `bytes` with zeros in a way the optimiser keeps.
-pub fn wipe(bytes: &mut [u8]) {
-    bytes.fill(0);
-    core::hint::black_box(bytes);
-}
-
-/// [`wipe`] for words.
-pub fn wipe_words(words: &mut [u32]) {
-    words.fill(0);
-    core::hint::black_box(words);
-}
-
 /// The inner and outer pads of HMAC (RFC 2104).
 #[cfg(any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256"))]
 const IPAD: u8 = 0x36;
@@ -290,7 +279,7 @@ pub fn hmac_states(key: &[u8], states: &mut HmacStates) -> Result<(), S> {
 /// Overwrites `states` with zeros in a way the optimiser keeps.
 pub fn wipe_hmac_states(states: &mut HmacStates) {
     for state in states.as_flattened_mut() {
-        wipe_words(state);
+        wipe(state);
     }
 }
 
@@ -478,7 +467,7 @@ fn resumed<H: host::Blocks>(
     // The blocks past `n` were never written.
     wipe(blocks.get_mut(..n).unwrap_or_default().as_flattened_mut());
     wipe(&mut block);
-    wipe_words(&mut state);
+    wipe(&mut state);
     Some(digest_len)
 }
 
@@ -742,7 +731,7 @@ fn compress_sha256(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
 impl Drop for Hash {
     fn drop(&mut self) {
         wipe(&mut self.buf);
-        wipe_words(&mut self.state);
+        wipe(&mut self.state);
     }
 }
 

@@ -3,12 +3,13 @@
 
 use crate::limits::*;
 use crate::register::AuthType;
+use crate::secret::wipe;
 #[cfg(target_os = "none")]
 use crate::sign::hmac_from_states;
 #[cfg(not(target_os = "none"))]
 use crate::sign::{hmac_parts_from_states, PARTS_MAX_LEN};
 use crate::sign::{
-    hmac_states, sign_into, wipe, wipe_hmac_states, Content, HmacStates, Parts, SignMethod,
+    hmac_states, sign_into, wipe_hmac_states, Content, HmacStates, Parts, SignMethod,
     MAX_DIGEST_LEN,
 };
 use crate::status::aliyun_mqtt_status as S;

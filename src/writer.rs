@@ -337,6 +337,14 @@ pub fn build(out: &mut [u8], build: impl Fn(&mut Builder<'_>)) -> Result<usize, 
 mod tests {
     use super::*;
 
+    #[test]
+    fn test_u64_decimal_edges_succeed() {
+        for v in [0u64, 9, 10, 789, 1539421321846, u64::MAX] {
+            let mut digits = [0u8; 20];
+            assert_eq!(u64_decimal(v, &mut digits), v.to_string().as_bytes());
+        }
+    }
+
     /// Every value of a four-digit lane, in both lanes, and values
     /// around each power of ten and the ends of the range.
     #[cfg(target_pointer_width = "64")]
