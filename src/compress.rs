@@ -14,7 +14,7 @@ use crate::secret::wipe;
 
 /// Reads the block as 16 words, little- or big-endian (`LE`). One copy of
 /// the code per byte order, so that each inlines into its caller as in a
-/// build with one method (a shared call costs 2 instructions a byte).
+/// build with one method (a shared copy would not inline).
 fn words<const LE: bool>(block: &[u8; 64]) -> [u32; 16] {
     let (chunks, _) = block.as_chunks::<4>();
     core::array::from_fn(|i| {

@@ -557,9 +557,8 @@ static IV_SHA256: [u32; 8] = [
 /// algorithm (`crate::compress` on bare metal, RustCrypto's on hosts). The
 /// buffering and padding live here, once for all three: small code and a
 /// shallow stack on microcontrollers. State and buffer are wiped on drop.
-/// Hosts align it to a cache line: at some stack offsets the block
-/// buffer's copies and loads otherwise straddle lines (measured: the C
-/// sign took 240 or 250 ns depending on the stack's address).
+/// Hosts align it to a cache line, so that the block buffer's copies and
+/// loads never straddle lines whatever the stack's address.
 #[cfg(any_method)]
 #[cfg_attr(not(target_os = "none"), repr(align(64)))]
 struct Hash {

@@ -369,9 +369,9 @@ pub(crate) unsafe fn device_unsigned<'a>(
     unsafe { device_inline::<false>(dev, w) }
 }
 
-/// [`device`], inlined: `aliyun_mqtt_sign` calls it so on hosts (about 45
-/// fewer instructions per sign: the `Device` stays in registers rather than
-/// being returned through memory); the other C functions share [`device`].
+/// [`device`], inlined: `aliyun_mqtt_sign` calls it so on hosts, where the
+/// `Device` then stays in registers rather than being returned through
+/// memory; the other C functions share [`device`].
 ///
 /// # Safety
 /// As for [`device`].
