@@ -1,5 +1,6 @@
 //! The CONNECT fields of a device that holds its DeviceSecret (PROTOCOL.md §1).
 
+pub use crate::model::SecureMode;
 use crate::sign::{sign_into, Content, SignMethod, MAX_DIGEST_LEN};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::text::{self, find};
@@ -7,34 +8,6 @@ use crate::validate;
 use crate::writer::{append, hex_encode, terminate, u64_decimal_start};
 #[cfg(not(target_os = "none"))]
 use crate::{limits::*, secret::wipe, sign::Parts};
-
-/// The `securemode` parameter. The numbers are the C values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecureMode {
-    /// `securemode=2`: direct TLS.
-    Tls = 2,
-    /// `securemode=3`: direct TCP (refused for accounts created since Aug 2022).
-    Tcp = 3,
-}
-
-impl SecureMode {
-    /// The mode with this C value.
-    pub fn from_i32(value: i32) -> Option<Self> {
-        match value {
-            2 => Some(SecureMode::Tls),
-            3 => Some(SecureMode::Tcp),
-            _ => None,
-        }
-    }
-
-    /// The value of the `securemode` parameter.
-    pub fn name(self) -> &'static [u8] {
-        match self {
-            SecureMode::Tls => b"2",
-            SecureMode::Tcp => b"3",
-        }
-    }
-}
 
 /// A device and the options for its credentials. Strings are bytes without
 /// a NUL; every builder validates the whole device first.

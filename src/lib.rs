@@ -7,7 +7,8 @@
 //! is [`credentials`] and [`endpoints`].
 //!
 //! Layering (one way): `ffi` -> `credentials` / `endpoints` -> `sign`,
-//! `validate`, `writer`; `secret` (wiping) is a leaf under all of them.
+//! `validate`, `writer` -> `model` (the domain enums); `secret` (wiping) is
+//! a leaf under all of them.
 //! Only `ffi` contains `unsafe`.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]
@@ -24,6 +25,7 @@ pub mod limits;
 #[cfg(all(target_os = "none", any(target_arch = "arm", target_arch = "riscv32")))]
 mod mem;
 pub mod message;
+pub mod model;
 pub mod ntp;
 pub mod psk;
 pub mod register;

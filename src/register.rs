@@ -3,54 +3,12 @@
 //! the `authType=connwl` connection that follows `regnwl`.
 
 use crate::credentials::hex_signature;
+pub use crate::model::AuthType;
 use crate::reply::RegNwlReply;
 use crate::sign::{Content, SignMethod};
 use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::validate;
 use crate::writer::emit;
-
-/// Which registration. The numbers are the C values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthType {
-    /// `authType=register`: the device was pre-registered; the server
-    /// answers on `/ext/register` with the DeviceSecret.
-    Register = 1,
-    /// `authType=regnwl`: no pre-registration (cn-shanghai); the server
-    /// answers on `/ext/regnwl` with a clientId and deviceToken.
-    RegNwl = 2,
-    /// `authType=connwl`: the connection after `regnwl`, with the
-    /// deviceToken as password. Not a registration (the builders refuse it);
-    /// the verifier reports it.
-    ConnWl = 3,
-}
-
-impl AuthType {
-    /// The type with this C value.
-    pub fn from_u32(value: u32) -> Option<Self> {
-        match value {
-            1 => Some(AuthType::Register),
-            2 => Some(AuthType::RegNwl),
-            3 => Some(AuthType::ConnWl),
-            _ => None,
-        }
-    }
-
-    /// The value of the `authType` parameter.
-    pub fn name(self) -> &'static [u8] {
-        match self {
-            AuthType::Register => b"register",
-            AuthType::RegNwl => b"regnwl",
-            AuthType::ConnWl => b"connwl",
-        }
-    }
-
-    /// The type named by an `authType` value.
-    pub fn from_name(name: &[u8]) -> Option<Self> {
-        [AuthType::Register, AuthType::RegNwl, AuthType::ConnWl]
-            .into_iter()
-            .find(|t| t.name() == name)
-    }
-}
 
 /// A device that holds its product's ProductSecret and registers itself.
 #[derive(Clone, Copy, Debug)]
