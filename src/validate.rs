@@ -219,25 +219,29 @@ fn dashed(s: &[u8], rule: &Rule) -> Result<(), S> {
 
 /// ProductSecret: 1..=64 printable ASCII, no space (as a DeviceSecret).
 pub fn product_secret(s: &[u8]) -> Result<(), S> {
-    const R: Rule = rule(
-        1,
-        ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-        VISIBLE,
-        S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
-    );
-    R.check(s)
+    PRODUCT_SECRET.check(s)
 }
+
+/// ProductSecret: 1..=64 printable ASCII, no space.
+pub(crate) const PRODUCT_SECRET: Rule = rule(
+    1,
+    ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
+    VISIBLE,
+    S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
+);
 
 /// Registration random string: 1..=32 ASCII letters and digits.
 pub fn random(s: &[u8]) -> Result<(), S> {
-    const R: Rule = rule(
-        1,
-        ALIYUN_MQTT_RANDOM_MAX_LEN,
-        ALNUM,
-        S::ALIYUN_MQTT_ERR_INVALID_RANDOM,
-    );
-    R.check(s)
+    RANDOM.check(s)
 }
+
+/// Registration random string: 1..=32 ASCII letters and digits.
+pub(crate) const RANDOM: Rule = rule(
+    1,
+    ALIYUN_MQTT_RANDOM_MAX_LEN,
+    ALNUM,
+    S::ALIYUN_MQTT_ERR_INVALID_RANDOM,
+);
 
 /// deviceToken: 1..=128 printable ASCII, no space.
 pub fn device_token(s: &[u8]) -> Result<(), S> {

@@ -322,12 +322,14 @@ unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule, w: &Writes) -> Re
     Ok(s)
 }
 
-// The rules of the device's strings, as statics: `&CONST` would put them in
+// The rules of the device's and registration's strings, as statics: `&CONST` would put them in
 // a constant pool that LLVM shares with unrelated constants, which keeps
 // all of them in a firmware image.
 static PRODUCT_KEY: validate::Rule = validate::PRODUCT_KEY;
 static DEVICE_NAME: validate::Rule = validate::DEVICE_NAME;
 static DEVICE_SECRET: validate::Rule = validate::DEVICE_SECRET;
+static PRODUCT_SECRET: validate::Rule = validate::PRODUCT_SECRET;
+static RANDOM: validate::Rule = validate::RANDOM;
 /// A client id may also be "" (the default `productKey.deviceName`).
 static CLIENT_ID_OR_EMPTY: validate::Rule = validate::Rule {
     min: 0,

@@ -6,7 +6,8 @@ use core::ffi::c_char;
 
 use super::{aliyun_mqtt_credentials, aliyun_mqtt_device, credentials_status};
 use super::{as_bytes_mut, c_str, device, fill_object, output, product_key_and_region, put_str};
-use super::{required_str, Writes, S};
+use super::{c_field, required_str, Writes, S};
+use super::{CLIENT_ID_OR_EMPTY, DEVICE_NAME, PRODUCT_KEY, PRODUCT_SECRET, RANDOM};
 use crate::credentials::SecureMode;
 use crate::limits::*;
 use crate::register::{self, AuthType, Registration};
@@ -450,9 +451,9 @@ pub(crate) unsafe fn registration_unsigned<'a>(
 }
 
 /// [`registration`], reading the ProductSecret when `signed`. Each string
-/// is checked as soon as it is read, so the first bad field gives the
-/// status: the strings in declaration order, then the sign method,
-/// `auth_type` and `secure_mode`.
+/// is read under its rule, as a device's are ([`c_field`]), so the first
+/// bad field gives the status: the strings in declaration order, then the
+/// sign method, `auth_type` and `secure_mode`.
 ///
 /// # Safety
 /// As for [`registration`].
@@ -466,59 +467,15 @@ unsafe fn registration_read<'a>(
     let reg = unsafe { reg.as_ref() }.ok_or(S::ALIYUN_MQTT_ERR_NULL_ARGUMENT)?;
     // SAFETY (each block below): the string fields are NULL or NUL-terminated
     // by the caller's contract; at most max + 1 bytes are read.
-    let product_key = unsafe {
-        required_str(
-            reg.product_key,
-            ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN,
-            S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY,
-            w,
-        )
-    }?;
-    validate::product_key(product_key)?;
-    let device_name = unsafe {
-        required_str(
-            reg.device_name,
-            ALIYUN_MQTT_DEVICE_NAME_MAX_LEN,
-            S::ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME,
-            w,
-        )
-    }?;
-    validate::device_name(device_name)?;
+    let product_key = unsafe { c_field(reg.product_key, &PRODUCT_KEY, w) }?;
+    let device_name = unsafe { c_field(reg.device_name, &DEVICE_NAME, w) }?;
     let product_secret = match signed {
-        true => {
-            let secret = unsafe {
-                required_str(
-                    reg.product_secret,
-                    ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN,
-                    S::ALIYUN_MQTT_ERR_INVALID_PRODUCT_SECRET,
-                    w,
-                )
-            }?;
-            validate::product_secret(secret)?;
-            secret
-        }
+        true => unsafe { c_field(reg.product_secret, &PRODUCT_SECRET, w) }?,
         false => &[],
     };
-    let random = unsafe {
-        required_str(
-            reg.random,
-            ALIYUN_MQTT_RANDOM_MAX_LEN,
-            S::ALIYUN_MQTT_ERR_INVALID_RANDOM,
-            w,
-        )
-    }?;
-    validate::random(random)?;
-    let client_id = unsafe {
-        c_str(
-            reg.client_id,
-            ALIYUN_MQTT_CLIENT_ID_MAX_LEN,
-            S::ALIYUN_MQTT_ERR_INVALID_CLIENT_ID,
-            w,
-        )
-    }?;
-    if let Some(cid) = client_id.filter(|c| !c.is_empty()) {
-        validate::client_id(cid)?;
-    }
+    let random = unsafe { c_field(reg.random, &RANDOM, w) }?;
+    // "" (or NULL) is the default client id, and no instance id.
+    let client_id = Some(unsafe { c_field(reg.client_id, &CLIENT_ID_OR_EMPTY, w) }?);
     let instance_id = unsafe {
         c_str(
             reg.instance_id,
@@ -531,7 +488,7 @@ unsafe fn registration_read<'a>(
         validate::instance_id(id)?;
     }
     // The rest (sign method, authType, secure mode) in the order
-    // `Registration::validate` checks them; it checks the strings again.
+    // `Registration::validate` checks them.
     let reg = Registration {
         product_key,
         device_name,
