@@ -624,7 +624,8 @@ typedef struct aliyun_mqtt_credentials {
   char password[ALIYUN_MQTT_PASSWORD_SIZE];
 } aliyun_mqtt_credentials;
 
-// What the verifier found in a CONNECT packet. Strings are NUL-terminated.
+// What the verifier found in a CONNECT packet. Strings are NUL-terminated,
+// and every byte of an array after its string's NUL is zero.
 typedef struct aliyun_mqtt_verify_info {
   // ProductKey from the user name.
   char product_key[ALIYUN_MQTT_PRODUCT_KEY_SIZE];

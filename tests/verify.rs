@@ -824,3 +824,67 @@ fn test_verify_key_init_errors_fail() {
         S::ALIYUN_MQTT_ERR_SIGNATURE_MISMATCH
     );
 }
+
+/// The header's rule for `aliyun_mqtt_verify_info`: each string array is
+/// its string, a NUL and zeros, whatever the array held before, for every
+/// outcome of identify, verify and verify_with_key.
+#[test]
+fn test_verify_info_strings_end_in_zeros_succeed() {
+    fn zero_tail(chars: &[c_char]) -> bool {
+        let nul = chars.iter().position(|c| *c == 0);
+        nul.is_some_and(|at| chars[at..].iter().all(|c| *c == 0))
+    }
+    let mut checked = 0;
+    for (cid, user, pw) in connects() {
+        let (c, u, p) = (
+            CString::new(cid.clone()).unwrap(),
+            CString::new(user).unwrap(),
+            CString::new(pw).unwrap(),
+        );
+        for secret in secrets() {
+            let s = CString::new(secret).unwrap();
+            let mut key = aliyun_mqtt_verify_key::ZERO;
+            let _ = unsafe { aliyun_mqtt_verify_key_init(s.as_ptr(), &mut key) };
+            for call in 0..3 {
+                let mut info: aliyun_mqtt_verify_info = unsafe { std::mem::zeroed() };
+                // SAFETY: every bit pattern of the arrays' bytes is valid.
+                unsafe {
+                    ptr::write_bytes(
+                        (&mut info as *mut aliyun_mqtt_verify_info).cast::<u8>(),
+                        0x41,
+                        size_of::<aliyun_mqtt_verify_info>(),
+                    )
+                };
+                let _ = unsafe {
+                    match call {
+                        0 => aliyun_mqtt_verify_identify(c.as_ptr(), u.as_ptr(), &mut info),
+                        1 => aliyun_mqtt_verify(
+                            c.as_ptr(),
+                            u.as_ptr(),
+                            p.as_ptr(),
+                            s.as_ptr(),
+                            &mut info,
+                        ),
+                        _ => aliyun_mqtt_verify_with_key(
+                            c.as_ptr(),
+                            u.as_ptr(),
+                            p.as_ptr(),
+                            &key,
+                            &mut info,
+                        ),
+                    }
+                };
+                for field in [
+                    &info.product_key[..],
+                    &info.device_name[..],
+                    &info.client_id[..],
+                    &info.random[..],
+                ] {
+                    assert!(zero_tail(field), "{cid} call {call}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}

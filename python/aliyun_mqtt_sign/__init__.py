@@ -225,7 +225,9 @@ def _c(value, field: str, optional: bool = False):
         b = value.encode()
     except UnicodeEncodeError:
         raise AliyunMqttError(_FIELD_STATUS[field]) from None
-    if b"\0" in b:
+    # The byte as an int: memchr, where a one-byte bytes needle takes the
+    # general substring search.
+    if 0 in b:
         raise AliyunMqttError(_FIELD_STATUS[field])
     return b
 
@@ -678,7 +680,6 @@ class _PerThread(threading.local):
         self.dev.device_name = self.arena + _PK_SIZE
         self.dev.device_secret = self.arena + _PK_SIZE + _DN_SIZE
         self.cred = ffi.new("aliyun_mqtt_credentials *")
-        self.cred_raw = ffi.buffer(self.cred)
         self.info = ffi.new("aliyun_mqtt_verify_info *")
         self.info_raw = ffi.buffer(self.info)
         # The sign_method, secure_mode and uppercase objects last converted
@@ -688,13 +689,13 @@ class _PerThread(threading.local):
         self.last = [_UNSET, _UNSET, _UNSET, None, None, None, _UNSET]
         self.verify_state = (self.info, self.info_raw)
         self.host_buf = (ffi.new("char[]", _HOST_SIZE), ffi.new("size_t *"))
-        self.sign_state = (self.arena_buf, self.dev, self.cred, self.cred_raw, self.last)
+        self.sign_state = (self.arena_buf, self.dev, self.cred, self.last)
 
 
 _tls = _PerThread()
 _new = object.__new__
-_CRED_USER = ffi.offsetof("aliyun_mqtt_credentials", "username")
-_CRED_PASS = ffi.offsetof("aliyun_mqtt_credentials", "password")
+_string = ffi.string
+_PACK_DEVICE = struct.Struct(f"{_PK_SIZE}s{_DN_SIZE}s{_DS_SIZE}s").pack_into
 
 
 def _unpacker(ctype: str):
@@ -747,26 +748,26 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     is the product key the call accepted and its region's suffix, which the
     library writes once per region.
     """
-    arena_buf, tdev, cred, cred_raw, last = _tls.sign_state
+    arena_buf, tdev, cred, last = _tls.sign_state
     dev = None
-    # The common case: str without NUL that fits its C slot. The strings are
-    # padded with NULs to the slots' sizes and copied in at once; a
-    # non-ASCII one makes the bytes longer than the arena and is refused by
-    # the copy, then takes the general path below. The same string objects
-    # as the last call's are in the arena already.
+    # The common case: str without NUL. The strings' UTF-8 is copied into
+    # the arena's slots at once, each padded with NULs to its slot's size
+    # (the field's maximum + 1) or cut to it: one that fills its slot has
+    # no NUL within the maximum + 1 bytes the library reads, which it
+    # refuses as too long, as it would the whole string. The same string
+    # objects as the last call's are in the arena already.
     if product_key.__class__ is _str and device_name.__class__ is _str and \
             device_secret.__class__ is _str:
         if product_key is last[3] and device_name is last[4] and device_secret is last[5]:
             dev = tdev
-        elif len(product_key) < _PK_SIZE and len(device_name) < _DN_SIZE and \
-                len(device_secret) < _DS_SIZE and "\0" not in product_key and \
-                "\0" not in device_name and "\0" not in device_secret:
-            # A refused copy leaves the arena as `last` describes it.
+        elif "\0" not in product_key and "\0" not in device_name and \
+                "\0" not in device_secret:
+            # A string without UTF-8 (a lone surrogate) leaves the arena as
+            # `last` describes it, for the general path to refuse.
             try:
-                arena_buf[:] = (product_key.ljust(_PK_SIZE, "\0") +
-                                device_name.ljust(_DN_SIZE, "\0") +
-                                device_secret.ljust(_DS_SIZE, "\0")).encode()
-            except (ValueError, UnicodeEncodeError):
+                _PACK_DEVICE(arena_buf, 0, product_key.encode(), device_name.encode(),
+                             device_secret.encode())
+            except UnicodeEncodeError:
                 pass
             else:
                 dev = tdev
@@ -812,7 +813,6 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
     st = _SIGN(dev, cred)
     if st:
         raise AliyunMqttError(st)
-    raw = cred_raw[:]
     if dev is tdev:
         # The library has just accepted the product key (the check `host`
         # makes too), so its host is the product key and the region's
@@ -824,9 +824,9 @@ def sign(product_key: str, device_name: str, device_secret: str, *,
         h = host(product_key, region_id)
     c = _new(Credentials)
     d = c.__dict__
-    d["client_id"] = raw[:raw.index(0)].decode()
-    d["username"] = raw[_CRED_USER:raw.index(0, _CRED_USER)].decode()
-    d["password"] = raw[_CRED_PASS:raw.index(0, _CRED_PASS)].decode()
+    d["client_id"] = _string(cred.client_id).decode()
+    d["username"] = _string(cred.username).decode()
+    d["password"] = _string(cred.password).decode()
     d["host"] = h
     d["port"] = PORT
     return c
@@ -995,7 +995,7 @@ def verify(mqtt_client_id: str, username: str, password: str, device_secret: str
             raise TypeError
         cid, user, pw = mqtt_client_id.encode(), username.encode(), password.encode()
         secret = device_secret.encode()
-        if b"\0" in cid or b"\0" in user or b"\0" in pw or b"\0" in secret:
+        if 0 in cid or 0 in user or 0 in pw or 0 in secret:
             raise TypeError
     except (TypeError, UnicodeEncodeError):
         cid = _c(mqtt_client_id, "mqtt_client_id")
@@ -1014,14 +1014,15 @@ def verify(mqtt_client_id: str, username: str, password: str, device_secret: str
     pk, dn, client, ts, has_ts, method, mode, auth, rnd = _INFO_UNPACK(info_raw)
     ident = _new(Identity)
     d = ident.__dict__
-    d["product_key"] = pk[:pk.index(0)].decode()
-    d["device_name"] = dn[:dn.index(0)].decode()
-    d["client_id"] = client[:client.index(0)].decode()
+    # Each array is its string and zeros (the header's rule).
+    d["product_key"] = pk.rstrip(b"\0").decode()
+    d["device_name"] = dn.rstrip(b"\0").decode()
+    d["client_id"] = client.rstrip(b"\0").decode()
     d["sign_method"] = _METHODS[method]
     d["secure_mode"] = _MODES[mode]
     d["timestamp_ms"] = ts if has_ts else None
     d["auth_type"] = _AUTH_TYPES.get(auth)
-    d["random"] = rnd[:rnd.index(0)].decode()
+    d["random"] = rnd.rstrip(b"\0").decode()
     return ident
 
 

@@ -59,6 +59,29 @@ def test_uncarriable_strings_raise_the_field_status(call, want, bad):
     assert status(lambda: call(bad)) == want
 
 
+# A device's strings at their longest, one past it (filling the C slot
+# the package copies them into, with no room for the NUL) and two past it.
+DEVICE_LENGTHS = [
+    (0, ams._lib.ALIYUN_MQTT_PRODUCT_KEY_MAX_LEN, "ALIYUN_MQTT_ERR_INVALID_PRODUCT_KEY"),
+    (1, ams._lib.ALIYUN_MQTT_DEVICE_NAME_MAX_LEN, "ALIYUN_MQTT_ERR_INVALID_DEVICE_NAME"),
+    (2, ams._lib.ALIYUN_MQTT_DEVICE_SECRET_MAX_LEN, "ALIYUN_MQTT_ERR_INVALID_DEVICE_SECRET"),
+]
+
+
+@pytest.mark.parametrize("field,longest,want", DEVICE_LENGTHS)
+def test_device_strings_past_their_longest_raise_the_field_status(field, longest, want):
+    for n, ok in ((longest, True), (longest + 1, False), (longest + 2, False)):
+        fields = list(GOLDEN2)
+        fields[field] = "a" * n
+        # Twice: a new string, then the same objects as the last call's.
+        for _ in range(2):
+            if ok:
+                cred = ams.sign(*fields, timestamp_ms=1)
+                assert cred.username == f"{fields[1]}&{fields[0]}"
+            else:
+                assert status(lambda: ams.sign(*fields, timestamp_ms=1)) == want
+
+
 @pytest.mark.parametrize("call,want", STRINGS)
 @pytest.mark.parametrize("bad", [b"pk", 5, 1.5, True, ["pk"]])
 def test_non_str_strings_raise_type_error(call, want, bad):

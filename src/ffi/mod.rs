@@ -798,7 +798,8 @@ pub(crate) fn as_bytes_mut(chars: &mut [c_char]) -> &mut [u8] {
     unsafe { core::slice::from_raw_parts_mut(chars.as_mut_ptr().cast::<u8>(), chars.len()) }
 }
 
-/// What the verifier found in a CONNECT packet. Strings are NUL-terminated.
+/// What the verifier found in a CONNECT packet. Strings are NUL-terminated,
+/// and every byte of an array after its string's NUL is zero.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct aliyun_mqtt_verify_info {
