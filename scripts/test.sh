@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, in groups, each of which must run at least one test:
 #   lint    rustfmt, clippy (host, reduced features, Cortex-M), cppcheck
-#   cargo   cargo test
+#   cargo   cargo test, and again with the bare-metal code path (small-path)
 #   ctest   its own CMake build (build-tests/) with every example and test
 #           forced ON: C and C++ under ASan/UBSan and valgrind, header
 #           freshness, README examples, symbols, CLI, Paho loopback, consumer
@@ -38,6 +38,7 @@ count() {
 echo "== lint: cargo fmt / clippy / cppcheck"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --tests --features small-path -- -D warnings
 for features in panic-handler panic-handler,hmac-sha256; do
   cargo clippy --lib --no-default-features --features "$features" -- -D warnings
 done
@@ -49,7 +50,9 @@ done
 cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
   --inline-suppr --suppress=missingIncludeSystem -I include -I c_examples/common c_examples tests/c
 
-group cargo cargo test
+# Twice: the host code, then the smallest-code path bare-metal targets build
+# (`small-path`), so every test also runs against the code firmware ships.
+group cargo bash -c 'cargo test && cargo test --features small-path'
 cargo_n=$(count cargo)
 
 # Every option that adds tests is forced, whatever an earlier configure left.

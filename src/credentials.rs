@@ -6,7 +6,7 @@ use crate::status::{aliyun_mqtt_status as S, Error};
 use crate::text::{self, find};
 use crate::validate;
 use crate::writer::{append, hex_encode, terminate, u64_decimal_start};
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 use crate::{limits::*, secret::wipe, sign::Parts};
 
 /// A device and the options for its credentials. Strings are bytes without
@@ -317,8 +317,8 @@ impl<'a> Pieces<'a> {
     /// The bytes of one piece.
     // One copy for every list on microcontrollers (smaller firmware); on
     // hosts, inlined into the unrolled lists, where it folds to the piece.
-    #[cfg_attr(target_os = "none", inline(never))]
-    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(small_path, inline(never))]
+    #[cfg_attr(not(small_path), inline(always))]
     fn get(&self, piece: P) -> &[u8] {
         let dev = self.dev;
         // Literals, and the sign method's name (also in TEXT).
@@ -352,7 +352,7 @@ impl<'a> Pieces<'a> {
     /// is resolved by the one shared `get` as it is used (smaller code).
     #[inline(always)]
     fn each(&self, list: &List, sink: &mut (impl FnMut(&[u8]) + ?Sized)) {
-        #[cfg(not(target_os = "none"))]
+        #[cfg(not(small_path))]
         {
             // Spelled out, so that each piece of a constant list folds.
             let [p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11] = *list;
@@ -369,7 +369,7 @@ impl<'a> Pieces<'a> {
             sink(self.get(p10));
             sink(self.get(p11));
         }
-        #[cfg(target_os = "none")]
+        #[cfg(small_path)]
         for piece in list {
             sink(self.get(*piece));
         }
@@ -380,7 +380,7 @@ impl<'a> Pieces<'a> {
     /// when `out` cannot hold it, after writing a prefix of the output
     /// (never past the end of `out`). For callers that discard a failed
     /// output whole.
-    #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(not(small_path), inline(always))]
     fn write(&self, list: &List, out: &mut [u8]) -> Result<usize, Error> {
         let mut len = 0;
         self.each(list, &mut |piece| append(out, &mut len, piece));
@@ -430,7 +430,7 @@ impl<'a> Pieces<'a> {
         username: &mut [u8],
         password: &mut [u8],
     ) -> Result<usize, Error> {
-        #[cfg(not(target_os = "none"))]
+        #[cfg(not(small_path))]
         {
             self.with_content(|content| {
                 let mut content = WithOutputs {
@@ -450,7 +450,7 @@ impl<'a> Pieces<'a> {
                 written.and(signed)
             })
         }
-        #[cfg(target_os = "none")]
+        #[cfg(small_path)]
         {
             self.client_id_and_username(client_id, username)?;
             self.password(password)
@@ -474,15 +474,15 @@ impl<'a> Pieces<'a> {
         // Hosts hash the content assembled on the stack: one hash update
         // instead of one per piece. Microcontrollers feed the hash piece by
         // piece (no buffer on the stack).
-        #[cfg(not(target_os = "none"))]
+        #[cfg(not(small_path))]
         return self.with_content(|content| self.signature_of(&mut Parts(&[content]), out));
-        #[cfg(target_os = "none")]
+        #[cfg(small_path)]
         self.signature_of(&mut { self }, out)
     }
 
     /// Calls `f` with the signed content assembled on the stack, then
     /// wipes it.
-    #[cfg(not(target_os = "none"))]
+    #[cfg(not(small_path))]
     #[inline(always)]
     fn with_content(&self, f: impl FnOnce(&[u8]) -> Result<usize, Error>) -> Result<usize, Error> {
         let mut buf = [0u8; CONTENT_MAX_LEN + 1];
@@ -510,7 +510,7 @@ impl<'a> Pieces<'a> {
 }
 
 /// Longest signed content: every field at its maximum, with a timestamp.
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 const CONTENT_MAX_LEN: usize = b"clientIddeviceNameproductKeytimestamp".len()
     + ALIYUN_MQTT_CLIENT_ID_MAX_LEN
     + ALIYUN_MQTT_DEVICE_NAME_MAX_LEN
@@ -518,7 +518,7 @@ const CONTENT_MAX_LEN: usize = b"clientIddeviceNameproductKeytimestamp".len()
     + 20; // digits of u64::MAX
 
 /// The signed content of PROTOCOL.md §1.3 ([`CONTENT`]), piece by piece.
-#[cfg(target_os = "none")]
+#[cfg(small_path)]
 impl Content for &Pieces<'_> {
     fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {
         self.each(&CONTENT, sink);
@@ -527,7 +527,7 @@ impl Content for &Pieces<'_> {
 
 /// The assembled content, whose `feed` also writes the client id and the
 /// user name (see [`Pieces::all`]).
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 struct WithOutputs<'p, 'a> {
     pieces: &'p Pieces<'a>,
     content: &'p [u8],
@@ -537,7 +537,7 @@ struct WithOutputs<'p, 'a> {
     written: Option<Result<usize, Error>>,
 }
 
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 impl Content for WithOutputs<'_, '_> {
     #[inline(always)] // devirtualised in `Pieces::all`: one frame
     fn feed(&mut self, sink: &mut dyn FnMut(&[u8])) {
@@ -664,7 +664,7 @@ mod tests {
                         // last piece end within cap), elsewhere all that fits.
                         let mut ends = vec![0];
                         pieces.each(list, &mut |p| ends.push(ends[ends.len() - 1] + p.len()));
-                        let k = if cfg!(target_os = "none") {
+                        let k = if cfg!(small_path) {
                             cap
                         } else {
                             ends.into_iter().filter(|e| *e <= cap).max().unwrap()

@@ -201,7 +201,7 @@ pub fn hmac_from_states(
 /// over 183 bytes (`PARTS_MAX_LEN`) takes [`hmac_from_states`]. Hosts only:
 /// bare metal keeps the one streaming path (smaller firmware).
 /// `ALIYUN_MQTT_ERR_INVALID_SIGN_METHOD` as for [`hmac_from_states`].
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 #[allow(unused_variables)] // when every HMAC method is compiled out
 pub fn hmac_parts_from_states(
     method: SignMethod,
@@ -231,20 +231,20 @@ pub fn hmac_parts_from_states(
 }
 
 /// Blocks of the message [`hmac_parts_from_states`] lays out on the stack.
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 const PARTS_BLOCKS: usize = 3;
 
 /// Longest message [`hmac_parts_from_states`] hashes itself: what fits in
 /// [`PARTS_BLOCKS`] blocks after the key block with the 0x80 byte and the
 /// 8-byte length (every signed content of a CONNECT does).
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 pub(crate) const PARTS_MAX_LEN: usize = PARTS_BLOCKS * 64 - 9;
 
 /// The host compression functions, one type per hash so that
 /// [`resumed`] is compiled once for each (the RustCrypto crates pick the
 /// CPU's SHA instructions at run time, once per call of a run of blocks).
 #[cfg(all(
-    not(target_os = "none"),
+    not(small_path),
     any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256")
 ))]
 mod host {
@@ -300,7 +300,7 @@ mod host {
 /// [`PARTS_MAX_LEN`] bytes. The blocks, the inner digest and the state
 /// are wiped before returning.
 #[cfg(all(
-    not(target_os = "none"),
+    not(small_path),
     any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256")
 ))]
 #[inline(always)] // one call site per hash
@@ -355,7 +355,7 @@ fn resumed<H: host::Blocks>(
 
 /// The 8-byte length field of a message of `len` bytes.
 #[cfg(all(
-    not(target_os = "none"),
+    not(small_path),
     any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256")
 ))]
 fn length_field<H: host::Blocks>(len: usize) -> [u8; 8] {
@@ -369,7 +369,7 @@ fn length_field<H: host::Blocks>(len: usize) -> [u8; 8] {
 
 /// The digest words of `state`, as bytes, to the front of `out`.
 #[cfg(all(
-    not(target_os = "none"),
+    not(small_path),
     any(feature = "hmac-md5", feature = "hmac-sha1", feature = "hmac-sha256")
 ))]
 fn digest_bytes<H: host::Blocks>(state: &[u32; 8], out: &mut [u8]) {
@@ -442,7 +442,7 @@ static IV_SHA256: [u32; 8] = [
 /// Hosts align it to a cache line, so that the block buffer's copies and
 /// loads never straddle lines whatever the stack's address.
 #[cfg(any_method)]
-#[cfg_attr(not(target_os = "none"), repr(align(64)))]
+#[cfg_attr(not(small_path), repr(align(64)))]
 struct Hash {
     algo: Algo,
     state: [u32; 8],
@@ -580,9 +580,9 @@ fn compress(algo: Algo, state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
 #[cfg(feature = "hmac-md5")]
 #[inline(never)]
 fn compress_md5(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
-    #[cfg(target_os = "none")]
+    #[cfg(small_path)]
     crate::compress::md5(state, block);
-    #[cfg(not(target_os = "none"))]
+    #[cfg(not(small_path))]
     if let Some(state) = state.first_chunk_mut::<4>() {
         md5::block_api::compress(state, core::slice::from_ref(block));
     }
@@ -591,9 +591,9 @@ fn compress_md5(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
 #[cfg(feature = "hmac-sha1")]
 #[inline(never)]
 fn compress_sha1(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
-    #[cfg(target_os = "none")]
+    #[cfg(small_path)]
     crate::compress::sha1(state, block);
-    #[cfg(not(target_os = "none"))]
+    #[cfg(not(small_path))]
     if let Some(state) = state.first_chunk_mut::<5>() {
         sha1::block_api::compress(state, core::slice::from_ref(block));
     }
@@ -602,9 +602,9 @@ fn compress_sha1(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
 #[cfg(any(feature = "hmac-sha256", feature = "sha256"))]
 #[inline(never)]
 fn compress_sha256(state: &mut [u32; 8], block: &[u8; BLOCK_LEN]) {
-    #[cfg(target_os = "none")]
+    #[cfg(small_path)]
     crate::compress::sha256(state, block);
-    #[cfg(not(target_os = "none"))]
+    #[cfg(not(small_path))]
     sha2::block_api::compress256(state, core::slice::from_ref(block));
 }
 
@@ -616,7 +616,7 @@ impl Drop for Hash {
     }
 }
 
-#[cfg(all(test, not(target_os = "none")))]
+#[cfg(all(test, not(small_path)))]
 #[allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,

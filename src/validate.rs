@@ -50,13 +50,13 @@ const fn class_of(b: u8) -> u8 {
 /// space, controls, DEL and non-ASCII are in no class anyway); hosts the
 /// whole byte range (256 bytes), which spares the range check in the C
 /// API's per-byte scan. Either way NUL is in no class.
-#[cfg(target_os = "none")]
+#[cfg(small_path)]
 const CLASSES_FROM: u8 = 0x21;
-#[cfg(target_os = "none")]
+#[cfg(small_path)]
 const CLASSES_LEN: usize = 94;
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 const CLASSES_FROM: u8 = 0;
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 const CLASSES_LEN: usize = 256;
 
 #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)] // i < CLASSES_LEN <= 256, evaluated at compile time
@@ -367,7 +367,7 @@ pub(crate) fn pairs(s: &[u8]) -> Result<(), S> {
 const RESERVED: &[u8] = part(b"securemode=,signmethod=,timestamp=,");
 
 /// Byte `i` of `RESERVED` followed by `s`, and `,` outside them.
-#[cfg_attr(target_os = "none", inline(never))] // smaller firmware
+#[cfg_attr(small_path, inline(never))] // smaller firmware
 fn joined(s: &[u8], i: usize) -> u8 {
     match i.checked_sub(RESERVED.len()) {
         None => RESERVED.get(i),

@@ -4,9 +4,9 @@
 use crate::limits::*;
 use crate::register::AuthType;
 use crate::secret::wipe;
-#[cfg(target_os = "none")]
+#[cfg(small_path)]
 use crate::sign::hmac_from_states;
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 use crate::sign::{hmac_parts_from_states, PARTS_MAX_LEN};
 use crate::sign::{
     hmac_states, sign_into, wipe_hmac_states, Content, HmacStates, Parts, SignMethod,
@@ -503,9 +503,9 @@ impl Key for aliyun_mqtt_verify_key {
         let states: &HmacStates = &self.hmac_states;
         // Hosts lay the content out in padded blocks straight from its
         // pieces; bare metal streams it through the one hash path.
-        #[cfg(not(target_os = "none"))]
+        #[cfg(not(small_path))]
         return hmac_parts_from_states(method, states, content, out);
-        #[cfg(target_os = "none")]
+        #[cfg(small_path)]
         assembled(content, |c| hmac_from_states(method, states, c, out))
     }
 }
@@ -555,7 +555,7 @@ const _: () = assert!(
         <= CONTENT_MAX_LEN
 );
 // Every content fits the hosts' laid-out blocks.
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 const _: () = assert!(CONTENT_MAX_LEN <= PARTS_MAX_LEN);
 
 /// The content the platform signs for `id`, as name and value pieces in

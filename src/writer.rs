@@ -29,11 +29,11 @@ pub fn append(out: &mut [u8], at: &mut usize, piece: &[u8]) {
     // Hosts copy only a piece that fits whole, by its own length (a
     // constant for most literals): inline moves instead of a call. The
     // pieces that fit are then still a prefix of the output.
-    #[cfg(not(target_os = "none"))]
+    #[cfg(not(small_path))]
     if let Some(dst) = out.get_mut(*at..end) {
         copy_exact(dst, piece);
     }
-    #[cfg(target_os = "none")]
+    #[cfg(small_path)]
     if let Some(dst) = out.get_mut(*at..) {
         copy_prefix(dst, piece);
     }
@@ -66,7 +66,7 @@ pub fn copy_prefix(dst: &mut [u8], src: &[u8]) {
 /// possibly overlapping moves of the largest power of two up to 16 not
 /// above the length, inline: the pieces here are short, mostly under 32
 /// bytes, and a call of `memcpy` each costs more than the copy.
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 #[inline(always)]
 #[allow(clippy::arithmetic_side_effects)] // n >= 1 in the arm that subtracts
 pub fn copy_exact(dst: &mut [u8], src: &[u8]) {
@@ -93,7 +93,7 @@ pub fn copy_exact(dst: &mut [u8], src: &[u8]) {
 
 /// Copies `src` to `dst` (both `N..=2N` bytes long) as its first and its
 /// last `N` bytes.
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 #[inline(always)]
 fn copy_ends<const N: usize>(dst: &mut [u8], src: &[u8]) {
     if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
@@ -365,7 +365,7 @@ mod tests {
 
     /// Every length up to past the largest size class: the bytes land
     /// whole and nothing around them changes; unequal lengths copy nothing.
-    #[cfg(not(target_os = "none"))]
+    #[cfg(not(small_path))]
     #[test]
     fn test_copy_exact_every_length_succeed() {
         let src: Vec<u8> = (1..=48).collect();

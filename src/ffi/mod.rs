@@ -217,7 +217,7 @@ unsafe fn scan<'a>(
     // stay within `max`: the same byte-by-byte reads, with one loop test
     // per eight (the C API reads every field on every call). A refused
     // byte (NUL included) ends this loop; the loop below reads it again.
-    #[cfg(not(target_os = "none"))]
+    #[cfg(not(small_path))]
     'fast: while len < max.saturating_sub(7) {
         for _ in 0..8 {
             // SAFETY: bytes p[0..len] were allowed, hence non-NUL, bytes of
@@ -247,7 +247,7 @@ unsafe fn scan<'a>(
 /// Marks the end of a string as the unlikely branch of the scan, so that
 /// the byte-by-byte path falls through (one taken branch per string, not
 /// per byte).
-#[cfg(not(target_os = "none"))]
+#[cfg(not(small_path))]
 #[cold]
 #[inline(never)]
 fn string_end() {}
@@ -303,8 +303,8 @@ pub(crate) unsafe fn required_str<'a>(
 /// `p` is NULL or points to a readable NUL-terminated string.
 // One copy for all fields on microcontrollers (smaller firmware); inlined
 // into `device` on hosts, where each field's rule then folds.
-#[cfg_attr(target_os = "none", inline(never))]
-#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(small_path, inline(never))]
+#[cfg_attr(not(small_path), inline(always))]
 unsafe fn c_field<'a>(p: *const c_char, rule: &validate::Rule, w: &Writes) -> Result<&'a [u8], S> {
     if p.is_null() {
         return if rule.min == 0 {
@@ -732,9 +732,9 @@ pub unsafe extern "C" fn aliyun_mqtt_sign(
         fill_object(
             out,
             |w| {
-                #[cfg(not(target_os = "none"))]
+                #[cfg(not(small_path))]
                 return device_inline::<true>(dev, w);
-                #[cfg(target_os = "none")]
+                #[cfg(small_path)]
                 device(dev, w)
             },
             |out, read| {
